@@ -1,0 +1,167 @@
+"""Madelung constants and periodic Coulomb pair tables by Ewald summation (Sec. III, Eqs. 4, 8, 11).
+
+The Coulomb energy of point charges q_i at r_i in a periodic cell (lattice vectors the rows of
+``cell``, volume V) in a uniform dielectric is, in units of e^2/(epsilon * length),
+
+    E = 1/2 sum_ij q_i q_j G_ij,
+
+with the Ewald pair potential (splitting parameter alpha)
+
+    G_ij = sum_n' erfc(alpha |r_ij + n|) / |r_ij + n|
+           + (4 pi / V) sum_{k != 0} exp(-k^2 / 4 alpha^2) / k^2 cos(k . r_ij)
+           - pi / (alpha^2 V) - delta_ij 2 alpha / sqrt(pi),
+
+where the prime drops n = 0 for i = j.  The constant -pi/(alpha^2 V) is the neutralising background;
+it cancels for a neutral cell, and the diagonal G_ii is the interaction of a unit charge with its own
+periodic images (so 1/2 q^T G q is the complete energy per cell, self-interaction excluded).
+
+Madelung constants follow the convention of the paper: energy per formula unit (one NC with its
+cations) E = -M e^2 / (epsilon d), d the electron-cation NN distance.  With this convention the
+fluorite constant is 5.0388 (the paper's 5.04 in Eq. 11).
+
+An independent second method, :func:`madelung_direct`, sums 1/r directly in real space over a large
+cube of ions whose boundary is smoothed over one cell (an average of Evjen cubes over the boundary
+position); the tests check that both agree.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import erfc
+
+from .geometry import Crystal, crystal
+
+#: Default accuracy of the Ewald sums (absolute, in units of 1/length).
+EWALD_TOL = 1e-13
+
+
+def _default_alpha(cell: np.ndarray) -> float:
+    """Splitting parameter that balances the real- and reciprocal-space work: sqrt(pi) / V^(1/3)."""
+    return float(np.sqrt(np.pi) / abs(np.linalg.det(cell)) ** (1.0 / 3.0))
+
+
+def _translations(cell: np.ndarray, radius: float) -> np.ndarray:
+    """Integer combinations of the rows of ``cell`` shorter than ``radius`` plus a margin."""
+    inv = np.linalg.inv(cell)
+    # Bound on the integer range along each lattice vector: |n_k| <= radius * |column k of inv|.
+    nmax = np.ceil(radius * np.linalg.norm(inv, axis=0)).astype(int) + 1
+    ranges = [np.arange(-m, m + 1) for m in nmax]
+    grid = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, 3)
+    vecs = grid @ cell
+    return vecs[np.linalg.norm(vecs, axis=1) <= radius]
+
+
+def ewald_pair_matrix(
+    cell: np.ndarray, positions: np.ndarray, alpha: float | None = None, tol: float = EWALD_TOL
+) -> np.ndarray:
+    """Periodic Coulomb pair potential G_ij of point sites in a cell (module docstring).
+
+    Parameters
+    ----------
+    cell : (3, 3) lattice vectors as rows (any length unit L).
+    positions : (n, 3) site positions in the same unit.
+    alpha : Ewald splitting parameter in 1/L; the result does not depend on it.
+    tol : truncation error of each of the two sums, units of 1/L.
+
+    Returns
+    -------
+    (n, n) symmetric array in units of 1/L; the energy of charges q is 1/2 q @ G @ q.
+    """
+    cell = np.asarray(cell, dtype=float)
+    pos = np.asarray(positions, dtype=float)
+    if alpha is None:
+        alpha = _default_alpha(cell)
+    volume = abs(np.linalg.det(cell))
+    s = np.sqrt(-np.log(tol))
+    r_cut = s / alpha
+    k_cut = 2.0 * alpha * s
+    n = len(pos)
+    diff = pos[:, None, :] - pos[None, :, :]  # r_i - r_j
+    diff = diff.reshape(-1, 3)
+
+    # real space, one lattice translation at a time (bounded memory for large tables)
+    real = np.zeros(n * n)
+    same = np.eye(n, dtype=bool).reshape(-1)
+    for t in _translations(cell, r_cut + 2 * np.max(np.linalg.norm(diff, axis=1), initial=0)):
+        r = np.linalg.norm(diff + t, axis=1)
+        mask = r > 0
+        if not np.any(t):
+            mask &= ~same
+        real[mask] += erfc(alpha * r[mask]) / r[mask]
+
+    # reciprocal space, using k and -k together (cos is even): keep one of each pair
+    recip_cell = 2.0 * np.pi * np.linalg.inv(cell).T
+    ks = _translations(recip_cell, k_cut)
+    ks = ks[np.linalg.norm(ks, axis=1) > 0]
+    first = (ks[:, 0] > 0) | ((ks[:, 0] == 0) & ((ks[:, 1] > 0) | ((ks[:, 1] == 0) & (ks[:, 2] > 0))))
+    ks = ks[first]
+    k2 = np.sum(ks**2, axis=1)
+    weight = 2.0 * (4.0 * np.pi / volume) * np.exp(-k2 / (4 * alpha**2)) / k2
+    recip = np.zeros(n * n)
+    for start in range(0, len(ks), 256):
+        phase = diff @ ks[start : start + 256].T
+        recip += np.cos(phase) @ weight[start : start + 256]
+
+    g = (real + recip).reshape(n, n) - np.pi / (alpha**2 * volume)
+    g[np.diag_indices(n)] -= 2.0 * alpha / np.sqrt(np.pi)
+    return 0.5 * (g + g.T)
+
+
+def ewald_energy(
+    cell: np.ndarray,
+    positions: np.ndarray,
+    charges: np.ndarray,
+    alpha: float | None = None,
+    tol: float = EWALD_TOL,
+) -> float:
+    """Coulomb energy per cell, 1/2 q.G.q, in units of (charge unit)^2 / length (module docstring)."""
+    q = np.asarray(charges, dtype=float)
+    return float(0.5 * q @ ewald_pair_matrix(cell, positions, alpha, tol) @ q)
+
+
+def madelung(name: str | Crystal, alpha_scale: float = 1.0, tol: float = EWALD_TOL) -> float:
+    """Madelung constant of a filled super-crystal by Ewald summation (Eqs. 4, 8, 11).
+
+    Parameters
+    ----------
+    name : "rocksalt", "zincblende", "fluorite", "cscl" or a :class:`~supercrystal.geometry.Crystal`.
+    alpha_scale : multiplies the default splitting parameter (the result must not depend on it).
+
+    Returns
+    -------
+    M such that the Coulomb energy per formula unit is -M e^2 / (epsilon d), d the electron-cation
+    distance: 1.7476 (rock salt), 1.6381 (zinc blende), 5.0388 (fluorite), 1.7627 (CsCl).
+    """
+    c = crystal(name) if isinstance(name, str) else name
+    alpha = alpha_scale * _default_alpha(c.cell)
+    e_cell = ewald_energy(c.cell, c.positions, c.charges, alpha, tol)
+    return -e_cell / c.formula_units * c.distance
+
+
+def madelung_direct(name: str | Crystal, n_cells: int = 12) -> float:
+    """Madelung constant by direct real-space summation over a smoothly cut cube (no Ewald).
+
+    An independent check of :func:`madelung`.  All ions within a cube of half-side ``n_cells``
+    conventional cells, centred on the cell, are summed with the weight prod_k w(x_k), where w falls
+    linearly from 1 to 0 over one cell width around the cube face.  That weight is the average of
+    sharp cubes over every position of the boundary within one period, which removes the
+    termination-dependent surface dipole layers that make a sharp cut converge to a wrong value.
+    What remains of the surface is a potential that is the same at every ion of the central cell
+    and drops out of the energy of a neutral cell.  The error falls as n_cells^-6 (measured by the
+    tests), so 12 cells give about 1e-9.
+    """
+    c = crystal(name) if isinstance(name, str) else name
+    side = c.cell[0, 0]
+    rng = np.arange(-n_cells - 1, n_cells + 2)
+    grid = np.stack(np.meshgrid(rng, rng, rng, indexing="ij"), axis=-1).reshape(-1, 3) * side
+    pos = (grid[:, None, :] + c.positions[None, :, :]).reshape(-1, 3)
+    q = np.tile(c.charges, len(grid))
+    offset = np.abs(pos - 0.5 * side) / side
+    w = np.prod(np.clip(n_cells + 0.5 - offset, 0.0, 1.0), axis=1)
+    keep = w > 0
+    pos, q, w = pos[keep], q[keep], w[keep]
+    energy = 0.0
+    for r0, q0 in zip(c.positions, c.charges):
+        r = np.linalg.norm(pos - r0, axis=1)
+        others = r > 1e-9 * side
+        energy += 0.5 * q0 * np.sum(q[others] * w[others] / r[others])
+    return -energy / c.formula_units * c.distance
