@@ -1,0 +1,73 @@
+"""Command line: ``supercrystal claims|voltages`` (also ``python -m supercrystal``).
+
+* ``claims [--format json|markdown] [--id ID ...]``: the claims registry, computed now.
+* ``voltages --a-nm A --b-nm B --epsilon EPS --m-eff M --e-ion-ev E --pore P [--format json|text]``:
+  V1 and V2 of Eqs. (6) and (12) in volts (V2 is null for octahedral pores: the paper has no formula).
+
+Invalid physical input is reported in one line naming the parameter, with exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import claims, energies
+
+
+def _claims(args: argparse.Namespace) -> str:
+    reg = claims.registry(args.id or None)
+    return claims.as_json(reg) if args.format == "json" else claims.as_markdown(reg)
+
+
+def _voltages(args: argparse.Namespace) -> str:
+    dev = energies.device(
+        a_nm=args.a_nm, b_nm=args.b_nm, material=args.material, epsilon=args.epsilon,
+        m_eff=args.m_eff, e_ion_ev=args.e_ion_ev, pore=args.pore,
+        cation_radius_nm=args.cation_radius_nm,
+    )
+    lv = energies.levels(dev)
+    if args.format == "json":
+        return json.dumps({"V1": lv.V1, "V2": lv.V2, "unit": "V"})
+    v2 = "null (no formula in the paper for octahedral pores)" if lv.V2 is None else f"{lv.V2:.6f} V"
+    return (f"V1 = {lv.V1:.6f} V\nV2 = {v2}\n"
+            f"(E_q = {lv.E_q:.6f} eV, e^2/(eps b) = {lv.coulomb:.6f} eV, gain per pair = "
+            f"{lv.gain:.6f} eV, a/a_B = {lv.a_over_aB:.3f})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="supercrystal", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("claims", help="the registry of the paper's numerical claims, computed live")
+    c.add_argument("--format", choices=("json", "markdown"), default="markdown")
+    c.add_argument("--id", action="append", help="only this claim id (repeatable)")
+    c.set_defaults(run=_claims)
+
+    v = sub.add_parser("voltages", help="critical voltages V1, V2 of Eqs. (6), (12)")
+    v.add_argument("--a-nm", type=float, required=True, help="NC core radius a, nm")
+    v.add_argument("--b-nm", type=float, required=True, help="NC external radius b, nm")
+    v.add_argument("--material", default=None, help="material of data/materials.csv (supplies eps, m_eff)")
+    v.add_argument("--epsilon", type=float, default=None, help="uniform dielectric constant")
+    v.add_argument("--m-eff", type=float, default=None, help="effective mass, units of m_0")
+    v.add_argument("--e-ion-ev", type=float, default=0.0, help="cation chemical potential E_ion, eV")
+    v.add_argument("--pore", default="octahedral", help="octahedral or tetrahedral")
+    v.add_argument("--cation-radius-nm", type=float, default=0.0, help="cation radius, nm (checked against the pore)")
+    v.add_argument("--format", choices=("json", "text"), default="text")
+    v.set_defaults(run=_voltages)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        out = args.run(args)
+    except ValueError as exc:
+        print(f"supercrystal {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Where numbers live on disk: inputs, the numbers behind every figure, and cached slow results.
+
+* ``data/`` holds inputs (``materials.csv``) and ``paper_values.csv`` (the paper's printed numbers,
+  read only for comparison by :mod:`supercrystal.claims` and the chapters' tables).
+* ``data/figures/<chapter>/<figure>.csv``: the numbers behind each figure, written by the chapter
+  through :func:`write_figure_data`, each with a header naming the parameters and package version.
+  ``SUPERCRYSTAL_FIGURE_DIR`` redirects them (the tests do, to compare a fresh run with the
+  committed files).
+* ``data/cache/<name>-<hash>.npz``: slow results keyed by a hash of every parameter and the code
+  version (:func:`cached`); a changed parameter recomputes.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+from typing import Callable, Mapping
+
+import numpy as np
+
+from . import __version__
+
+
+def data_dir() -> Path:
+    """The project's ``data/`` folder (``SUPERCRYSTAL_DATA_DIR`` overrides)."""
+    env = os.environ.get("SUPERCRYSTAL_DATA_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+
+
+def figure_dir() -> Path:
+    """Folder of the figure data files (``SUPERCRYSTAL_FIGURE_DIR`` overrides ``data/figures``)."""
+    env = os.environ.get("SUPERCRYSTAL_FIGURE_DIR")
+    return Path(env) if env else data_dir() / "figures"
+
+
+def _jsonable(value):
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def write_figure_data(
+    chapter: str, figure: str, columns: Mapping[str, np.ndarray], params: Mapping
+) -> Path:
+    """Write the numbers behind one figure as CSV with a commented header.
+
+    Parameters
+    ----------
+    chapter, figure : the file is ``<figure_dir>/<chapter>/<figure>.csv``.
+    columns : equal-length 1-d arrays, one per column (NaN allowed for gaps).
+    params : the parameters that made the figure, stored as JSON in the header.
+    """
+    arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in columns.items()}
+    lengths = {len(v) for v in arrays.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"figure columns must have equal lengths (got {lengths})")
+    path = figure_dir() / chapter / f"{figure}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = {k: _jsonable(v) for k, v in params.items()}
+    buf = io.StringIO()
+    buf.write(f"# figure: {chapter}/{figure}\n")
+    buf.write(f"# supercrystal {__version__}\n")
+    buf.write(f"# params: {json.dumps(header, sort_keys=True)}\n")
+    buf.write(",".join(arrays) + "\n")
+    for row in zip(*arrays.values()):
+        buf.write(",".join(f"{x:.12g}" for x in row) + "\n")
+    path.write_text(buf.getvalue())
+    return path
+
+
+def read_figure_data(path: str | Path) -> tuple[dict, dict[str, np.ndarray]]:
+    """Read a file written by :func:`write_figure_data`: (params, columns)."""
+    lines = Path(path).read_text().splitlines()
+    params: dict = {}
+    body = []
+    for line in lines:
+        if line.startswith("# params: "):
+            params = json.loads(line[len("# params: "):])
+        elif not line.startswith("#"):
+            body.append(line)
+    names = body[0].split(",")
+    values = np.array([[float(x) for x in row.split(",")] for row in body[1:]]).reshape(-1, len(names))
+    return params, {n: values[:, i] for i, n in enumerate(names)}
+
+
+def cache_key(name: str, params: Mapping) -> str:
+    """File stem for a cached result: name plus a hash of the parameters and the package version."""
+    blob = json.dumps({"params": {k: _jsonable(v) for k, v in params.items()}, "version": __version__},
+                      sort_keys=True)
+    return f"{name}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
+
+
+def cached(name: str, params: Mapping, compute: Callable[[], Mapping[str, np.ndarray]],
+           refresh: bool = False) -> dict[str, np.ndarray]:
+    """Return ``compute()``'s arrays, from ``data/cache`` when these parameters were run before.
+
+    The file stores the parameters (as JSON) next to the arrays, so a cache entry says what made it.
+    ``SUPERCRYSTAL_REFRESH_CACHE=1`` or ``refresh=True`` recomputes.
+    """
+    path = data_dir() / "cache" / f"{cache_key(name, params)}.npz"
+    refresh = refresh or os.environ.get("SUPERCRYSTAL_REFRESH_CACHE") == "1"
+    if path.exists() and not refresh:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files if k != "__params__"}
+    result = {k: np.asarray(v) for k, v in compute().items()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    meta = json.dumps({"name": name, "params": {k: _jsonable(v) for k, v in params.items()},
+                       "version": __version__}, sort_keys=True)
+    np.savez(path, __params__=np.array(meta), **result)
+    return result
