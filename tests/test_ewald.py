@@ -1,0 +1,56 @@
+"""Madelung constants by Ewald summation (Eqs. 4, 8, 11) against an independent direct sum."""
+import numpy as np
+import pytest
+
+from supercrystal import ewald, geometry
+
+# Reference values from the literature, to 6 digits, used as a sanity check only (the tight check is
+# Ewald against the independent direct summation below).
+LITERATURE = {"rocksalt": 1.747565, "zincblende": 1.638055, "fluorite": 5.038785, "cscl": 1.762675}
+
+
+@pytest.mark.parametrize("name", geometry.CRYSTALS)
+def test_madelung_independent_of_ewald_splitting(name):
+    # Both sums are truncated at 1e-13 absolute; the constant must not move beyond ~1e-12.
+    ref = ewald.madelung(name)
+    for scale in (0.5, 0.8, 1.7, 3.0):
+        assert ewald.madelung(name, alpha_scale=scale) == pytest.approx(ref, abs=1e-11)
+
+
+@pytest.mark.parametrize("name", geometry.CRYSTALS)
+def test_madelung_agrees_with_direct_summation(name):
+    # The smoothed-cube direct sum converges as n^-6: 12 cells give about 1e-9 (measured below).
+    assert ewald.madelung_direct(name, 12) == pytest.approx(ewald.madelung(name), abs=1e-8)
+
+
+def test_direct_summation_converges_as_inverse_sixth_power():
+    ref = ewald.madelung("cscl")
+    e4 = abs(ewald.madelung_direct("cscl", 4) - ref)
+    e8 = abs(ewald.madelung_direct("cscl", 8) - ref)
+    assert np.log2(e4 / e8) == pytest.approx(6.0, abs=0.3)
+
+
+@pytest.mark.parametrize("name", geometry.CRYSTALS)
+def test_madelung_matches_literature(name):
+    assert ewald.madelung(name) == pytest.approx(LITERATURE[name], abs=1e-6)
+
+
+def test_pair_matrix_is_symmetric_and_energy_is_translation_invariant():
+    c = geometry.crystal("zincblende")
+    g = ewald.ewald_pair_matrix(c.cell, c.positions)
+    assert np.allclose(g, g.T, atol=1e-14)
+    shifted = c.positions + np.array([0.3, -0.7, 1.1])
+    e1 = ewald.ewald_energy(c.cell, c.positions, c.charges)
+    e2 = ewald.ewald_energy(c.cell, shifted, c.charges)
+    assert e2 == pytest.approx(e1, abs=1e-12)
+
+
+def test_supercell_energy_is_extensive():
+    """A 2x2x2 supercell holds 8 cells: its Ewald energy is 8 times the cell's."""
+    c = geometry.crystal("rocksalt")
+    side = c.cell[0, 0]
+    shifts = np.array([[i, j, k] for i in range(2) for j in range(2) for k in range(2)]) * side
+    pos = (shifts[:, None, :] + c.positions[None]).reshape(-1, 3)
+    q = np.tile(c.charges, 8)
+    e_big = ewald.ewald_energy(2 * c.cell, pos, q)
+    assert e_big == pytest.approx(8 * ewald.ewald_energy(c.cell, c.positions, c.charges), rel=1e-12)
