@@ -1,0 +1,45 @@
+# The two entry points of the README: `make book` and `make test`.
+# Both work on a fresh machine with Python 3.11 and pip: they create .venv and install the project.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONHASHSEED=0
+JOBS   ?= 2
+FRESH  := $(CURDIR)/_build/fresh-figures
+
+.PHONY: install execute html book test test-fast benchmarks cache clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## execute every chapter with papermill (in place: the committed notebooks are the executed ones)
+execute: $(STAMP)
+	$(RUN) $(BIN)/python -m supercrystal.pipeline --jobs $(JOBS)
+
+## render the executed notebooks to _build/html (Jupyter Book never executes: execute_notebooks off)
+html: $(STAMP)
+	$(RUN) $(BIN)/jupyter-book build . --all -W -n --keep-going
+
+book: execute html
+
+## unit tests, nbval on every committed chapter, and the figure-data regeneration check
+test: $(STAMP)
+	rm -rf $(FRESH)
+	$(RUN) SUPERCRYSTAL_FIGURE_DIR=$(FRESH) $(BIN)/python -m pytest -p no:cacheprovider \
+	  --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg book tests
+
+## unit tests only (no notebooks)
+test-fast: $(STAMP)
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider tests
+
+benchmarks: $(STAMP)
+	@for f in benchmarks/*.py; do echo "== $$f"; $(RUN) $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf _build
