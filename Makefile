@@ -26,7 +26,13 @@ execute: $(STAMP)
 html: $(STAMP)
 	$(RUN) $(BIN)/jupyter-book build . --all -W -n --keep-going
 
+ifdef PARAMS
+## make book PARAMS=params/pbse.yaml: the whole book for other inputs, into _build/books/<name>/
+book: $(STAMP)
+	$(RUN) $(BIN)/python -m supercrystal.pipeline --params $(PARAMS) --html --jobs $(JOBS)
+else
 book: execute html
+endif
 
 ## unit tests, nbval on every committed chapter, and the figure-data regeneration check
 test: $(STAMP)
