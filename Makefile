@@ -8,7 +8,7 @@ RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONHASHSEED=0
 JOBS   ?= 2
 FRESH  := $(CURDIR)/_build/fresh-figures
 
-.PHONY: install execute html book test test-fast benchmarks cache clean
+.PHONY: install execute html book test test-fast browser-test benchmarks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ test: $(STAMP)
 ## unit tests only (no notebooks)
 test-fast: $(STAMP)
 	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider tests
+
+## the rendered book in headless Chromium: offline, figures and typeset math on every page
+browser-test: $(STAMP)
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
+	$(MAKE) html
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider -m browser tests/browser
 
 benchmarks: $(STAMP)
 	@for f in benchmarks/*.py; do echo "== $$f"; $(RUN) $(BIN)/python $$f || exit 1; done
