@@ -55,3 +55,13 @@ def test_bad_inputs_name_the_parameter():
         wf.confinement_energy_ev(1.0, 0.0)
     with pytest.raises(ValueError, match="epsilon"):
         wf.coulomb_1s1s_ev(1.0, -2.0)
+
+
+def test_assembly_energy_is_the_inside_field_energy():
+    """E_as = int_0^a Q(r)^2 / (2 r^2) dr (the field energy inside the sphere, units e^2/a)."""
+    from scipy import integrate
+
+    q = lambda x: x - np.sin(2 * np.pi * x) / (2 * np.pi)
+    inside, _ = integrate.quad(lambda x: q(x) ** 2 / (2 * x**2), 0, 1, epsabs=1e-14)
+    assert wf.assembly_energy() == pytest.approx(inside, rel=1e-10)
+    assert wf.assembly_energy_ev(2.0, 10.0) == pytest.approx(inside * 1.4399645 / 20.0, rel=1e-6)

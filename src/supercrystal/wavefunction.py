@@ -91,3 +91,18 @@ def coulomb_1s1s_ev(a_nm: float, epsilon: float) -> float:
     if not epsilon > 0:
         raise ValueError(f"epsilon must be positive (got epsilon={epsilon!r})")
     return coulomb_1s1s() * COULOMB_EV_NM / (epsilon * a_nm)
+
+
+def assembly_energy_ev(a_nm: float, epsilon: float) -> float:
+    """E_as of Sec. IV in eV for a NC of radius a_nm and dielectric constant epsilon.
+
+    For a spherically symmetric charge inside a sphere of dielectric constant eps_s embedded in any
+    medium, only the field inside the sphere differs between the 1s density and a surface charge,
+    so E_as = (J - 1)/2 e^2/(eps_s a) involves the NC's own eps_s, whatever surrounds it.  The
+    threshold voltage of semiconductor NCs is shifted by E_as/e relative to metallic ones.
+    """
+    if not a_nm > 0:
+        raise ValueError(f"a_nm must be positive (got a_nm={a_nm!r})")
+    if not epsilon > 0:
+        raise ValueError(f"epsilon must be positive (got epsilon={epsilon!r})")
+    return assembly_energy() * COULOMB_EV_NM / (epsilon * a_nm)
