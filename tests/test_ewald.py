@@ -54,3 +54,17 @@ def test_supercell_energy_is_extensive():
     q = np.tile(c.charges, 8)
     e_big = ewald.ewald_energy(2 * c.cell, pos, q)
     assert e_big == pytest.approx(8 * ewald.ewald_energy(c.cell, c.positions, c.charges), rel=1e-12)
+
+
+def test_supercell_table_equals_direct_pair_matrix():
+    """Translation symmetry: the fast supercell table equals the all-pairs Ewald table."""
+    c = geometry.crystal("zincblende")
+    pos, g_fast = ewald.supercell_pair_matrix(c.positions, c.cell, 2)
+    g = ewald.ewald_pair_matrix(2 * c.cell, pos)
+    assert np.allclose(g_fast, g, atol=1e-12)
+
+
+def test_self_term_is_the_madelung_self_potential_of_a_simple_cubic_lattice():
+    """G_ii for one charge per cubic cell of side 1 is the Wigner/jellium constant -2.837297479."""
+    g = ewald.ewald_pair_matrix(np.eye(3), np.zeros((1, 3)))
+    assert g[0, 0] == pytest.approx(-2.837297479480620, abs=1e-11)

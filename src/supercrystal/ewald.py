@@ -50,6 +50,59 @@ def _translations(cell: np.ndarray, radius: float) -> np.ndarray:
     return vecs[np.linalg.norm(vecs, axis=1) <= radius]
 
 
+def ewald_kernel(
+    cell: np.ndarray, vectors: np.ndarray, alpha: float | None = None, tol: float = EWALD_TOL
+) -> np.ndarray:
+    """Periodic Coulomb potential G(r) of a unit charge and its images (module docstring).
+
+    Parameters
+    ----------
+    cell : (3, 3) lattice vectors as rows (length unit L).
+    vectors : (m, 3) separations r = r_i - r_j; a zero vector (modulo the lattice) gives the
+        self term G_ii: the interaction with the charge's own images.
+    alpha : Ewald splitting parameter in 1/L (the result does not depend on it).
+    tol : truncation error of each sum, units of 1/L.
+
+    Returns
+    -------
+    (m,) values of G in units of 1/L, including the neutralising background -pi/(alpha^2 V).
+    """
+    cell = np.asarray(cell, dtype=float)
+    if alpha is None:
+        alpha = _default_alpha(cell)
+    volume = abs(np.linalg.det(cell))
+    s = np.sqrt(-np.log(tol))
+    r_cut, k_cut = s / alpha, 2.0 * alpha * s
+    vec = np.asarray(vectors, dtype=float).reshape(-1, 3)
+    # minimum-image reduction: fractional coordinates in [-1/2, 1/2)
+    frac = vec @ np.linalg.inv(cell)
+    frac -= np.round(frac)
+    vec = frac @ cell
+    self_term = np.all(np.abs(frac) < 1e-12, axis=1)
+    reach = np.max(np.linalg.norm(vec, axis=1), initial=0.0)
+
+    real = np.zeros(len(vec))
+    for t in _translations(cell, r_cut + reach):
+        r = np.linalg.norm(vec + t, axis=1)
+        mask = r > 1e-12 * (1 + reach)
+        real[mask] += erfc(alpha * r[mask]) / r[mask]
+
+    recip_cell = 2.0 * np.pi * np.linalg.inv(cell).T
+    ks = _translations(recip_cell, k_cut)
+    ks = ks[np.linalg.norm(ks, axis=1) > 0]
+    first = (ks[:, 0] > 0) | ((ks[:, 0] == 0) & ((ks[:, 1] > 0) | ((ks[:, 1] == 0) & (ks[:, 2] > 0))))
+    ks = ks[first]
+    k2 = np.sum(ks**2, axis=1)
+    weight = 2.0 * (4.0 * np.pi / volume) * np.exp(-k2 / (4 * alpha**2)) / k2
+    recip = np.zeros(len(vec))
+    for start in range(0, len(ks), 256):
+        recip += np.cos(vec @ ks[start : start + 256].T) @ weight[start : start + 256]
+
+    g = real + recip - np.pi / (alpha**2 * volume)
+    g[self_term] -= 2.0 * alpha / np.sqrt(np.pi)
+    return g
+
+
 def ewald_pair_matrix(
     cell: np.ndarray, positions: np.ndarray, alpha: float | None = None, tol: float = EWALD_TOL
 ) -> np.ndarray:
@@ -66,44 +119,47 @@ def ewald_pair_matrix(
     -------
     (n, n) symmetric array in units of 1/L; the energy of charges q is 1/2 q @ G @ q.
     """
-    cell = np.asarray(cell, dtype=float)
     pos = np.asarray(positions, dtype=float)
-    if alpha is None:
-        alpha = _default_alpha(cell)
-    volume = abs(np.linalg.det(cell))
-    s = np.sqrt(-np.log(tol))
-    r_cut = s / alpha
-    k_cut = 2.0 * alpha * s
     n = len(pos)
-    diff = pos[:, None, :] - pos[None, :, :]  # r_i - r_j
-    diff = diff.reshape(-1, 3)
+    iu = np.triu_indices(n)
+    g_upper = ewald_kernel(cell, pos[iu[0]] - pos[iu[1]], alpha, tol)
+    g = np.empty((n, n))
+    g[iu] = g_upper
+    g[(iu[1], iu[0])] = g_upper
+    return g
 
-    # real space, one lattice translation at a time (bounded memory for large tables)
-    real = np.zeros(n * n)
-    same = np.eye(n, dtype=bool).reshape(-1)
-    for t in _translations(cell, r_cut + 2 * np.max(np.linalg.norm(diff, axis=1), initial=0)):
-        r = np.linalg.norm(diff + t, axis=1)
-        mask = r > 0
-        if not np.any(t):
-            mask &= ~same
-        real[mask] += erfc(alpha * r[mask]) / r[mask]
 
-    # reciprocal space, using k and -k together (cos is even): keep one of each pair
-    recip_cell = 2.0 * np.pi * np.linalg.inv(cell).T
-    ks = _translations(recip_cell, k_cut)
-    ks = ks[np.linalg.norm(ks, axis=1) > 0]
-    first = (ks[:, 0] > 0) | ((ks[:, 0] == 0) & ((ks[:, 1] > 0) | ((ks[:, 1] == 0) & (ks[:, 2] > 0))))
-    ks = ks[first]
-    k2 = np.sum(ks**2, axis=1)
-    weight = 2.0 * (4.0 * np.pi / volume) * np.exp(-k2 / (4 * alpha**2)) / k2
-    recip = np.zeros(n * n)
-    for start in range(0, len(ks), 256):
-        phase = diff @ ks[start : start + 256].T
-        recip += np.cos(phase) @ weight[start : start + 256]
+def supercell_pair_matrix(
+    basis: np.ndarray, cell: np.ndarray, repeats: int, alpha: float | None = None,
+    tol: float = EWALD_TOL,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair table of a ``repeats``^3 supercell of a cubic-or-any cell with a site basis.
 
-    g = (real + recip).reshape(n, n) - np.pi / (alpha**2 * volume)
-    g[np.diag_indices(n)] -= 2.0 * alpha / np.sqrt(np.pi)
-    return 0.5 * (g + g.T)
+    Uses translation symmetry: G depends on r_i - r_j only, so it is evaluated for the
+    n_basis^2 * repeats^3 distinct separations instead of all (n_basis repeats^3)^2 pairs.
+
+    Returns
+    -------
+    positions : (n_basis * repeats^3, 3), ordered cell by cell (site index = cell * n_basis + b).
+    G : the (N, N) pair table of those positions in the supercell ``repeats * cell``.
+    """
+    basis = np.asarray(basis, dtype=float)
+    cell = np.asarray(cell, dtype=float)
+    nb = len(basis)
+    idx = np.array([[i, j, k] for i in range(repeats) for j in range(repeats) for k in range(repeats)])
+    shifts = idx @ cell
+    positions = (shifts[:, None, :] + basis[None, :, :]).reshape(-1, 3)
+    big = repeats * cell
+    # distinct separations: (cell offset modulo repeats) x basis pair
+    offsets = idx  # all offsets modulo repeats
+    sep = (offsets @ cell)[:, None, None, :] + basis[None, :, None, :] - basis[None, None, :, :]
+    table = ewald_kernel(big, sep.reshape(-1, 3), alpha, tol).reshape(len(offsets), nb, nb)
+    # G[(c1, b1), (c2, b2)] = table[(c1 - c2) mod repeats, b1, b2]
+    diff = (idx[:, None, :] - idx[None, :, :]) % repeats
+    lin = (diff[..., 0] * repeats + diff[..., 1]) * repeats + diff[..., 2]
+    g = table[lin]  # (ncell, ncell, nb, nb)
+    g = g.transpose(0, 2, 1, 3).reshape(len(positions), len(positions))
+    return positions, 0.5 * (g + g.T)
 
 
 def ewald_energy(
