@@ -67,3 +67,15 @@ def test_figure_data_regenerates(chapter, fresh_root, tmp_path):
         for col in cols_c:
             np.testing.assert_allclose(cols_f[col], cols_c[col], rtol=RTOL, atol=ATOL,
                                        equal_nan=True, err_msg=f"{chapter}/{name}:{col}")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_figure_file_is_offered_for_download(chapter):
+    """Each chapter links every CSV behind its figures (datafiles.download_links) for the reader."""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
+    text = "".join(str(o.get("data", {}).get("text/markdown", ""))
+                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    for f in (COMMITTED / chapter).glob("*.csv"):
+        assert f"<../data/figures/{chapter}/{f.name}>" in text, f"{chapter} does not link {f.name}"

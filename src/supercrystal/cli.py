@@ -3,6 +3,9 @@
 * ``claims [--format json|markdown] [--id ID ...]``: the claims registry, computed now.
 * ``voltages --a-nm A --b-nm B --epsilon EPS --m-eff M --e-ion-ev E --pore P [--format json|text]``:
   V1 and V2 of Eqs. (6) and (12) in volts (V2 is null for octahedral pores: the paper has no formula).
+* ``metal --lattice {fcc,sc} --rho R --state {single,filled} [--spheres six|converged]
+  [--definition consistent|paper] [--format json|text]``: the energy of Sec. IV's metallic-NC lattice in
+  e^2/b with its estimated error (slow cases are cached under ``data/cache``).
 
 Invalid physical input is reported in one line naming the parameter, with exit status 2.
 """
@@ -35,6 +38,19 @@ def _voltages(args: argparse.Namespace) -> str:
             f"{lv.gain:.6f} eV, a/a_B = {lv.a_over_aB:.3f})")
 
 
+def _metal(args: argparse.Namespace) -> str:
+    from . import metal  # the conducting-sphere solver is imported only when asked for
+
+    res = metal.metal_energy(args.lattice, args.rho, args.state, spheres=args.spheres,
+                             definition=args.definition)
+    if args.format == "json":
+        return json.dumps({"energy": float(res.energy), "error": float(res.error), "unit": "e^2/b",
+                           "lattice": args.lattice, "rho": args.rho, "state": args.state,
+                           "spheres": args.spheres, "definition": args.definition})
+    return (f"E = {res.energy:.10f} +- {res.error:.1e} e^2/b  ({args.lattice}, rho = {args.rho:g}, "
+            f"{args.state}, {args.spheres} spheres, {args.definition} definition)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="supercrystal", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -55,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--cation-radius-nm", type=float, default=0.0, help="cation radius, nm (checked against the pore)")
     v.add_argument("--format", choices=("json", "text"), default="text")
     v.set_defaults(run=_voltages)
+
+    m = sub.add_parser("metal", help="Sec. IV: energy of metallic NCs (conducting spheres), e^2/b")
+    m.add_argument("--lattice", default="fcc", help="fcc (octahedral cation) or sc (cation at cube centre)")
+    m.add_argument("--rho", type=float, default=1.0, help="metal radius / b, in (0, 1]")
+    m.add_argument("--state", default="single", help="single (one pair, empty lattice) or filled")
+    m.add_argument("--spheres", default="converged", help="six (nearest spheres only) or converged")
+    m.add_argument("--definition", default="consistent",
+                   help="consistent (total energy minus self-energies) or paper (1/2 e phi at the cation)")
+    m.add_argument("--format", choices=("json", "text"), default="text")
+    m.set_defaults(run=_metal)
     return p
 
 

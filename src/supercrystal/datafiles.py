@@ -72,6 +72,17 @@ def write_figure_data(
     return path
 
 
+def download_links(chapter: str, figures: list[str]) -> str:
+    """MyST markdown linking the CSV files behind a chapter's figures, for the reader to download.
+
+    The links are relative to ``book/``: ``../data/figures/<chapter>/<figure>.csv``, which is where
+    the default book keeps them and where a rerun book (``_build/books/<name>/data/figures``) writes
+    its own, so one text serves both.
+    """
+    items = [f"{{download}}`{f}.csv <../data/figures/{chapter}/{f}.csv>`" for f in figures]
+    return "Data behind the figures (CSV, with the parameters in the header): " + ", ".join(items) + "."
+
+
 def read_figure_data(path: str | Path) -> tuple[dict, dict[str, np.ndarray]]:
     """Read a file written by :func:`write_figure_data`: (params, columns)."""
     lines = Path(path).read_text().splitlines()

@@ -14,7 +14,7 @@
   checked against every chapter's ``parameters`` cell first (unknown key, wrong type, value outside
   the range declared at the end of the parameter's comment, unknown material: refused before any
   notebook runs, naming the key); each chapter gets the keys it declares; the executed chapters, their
-  figure data and the rendered HTML go to ``_build/books/<file stem>/``, leaving the default book
+  figure data (``data/figures``) and the rendered HTML go to ``_build/books/<file stem>/``, leaving the default book
   untouched.
 """
 from __future__ import annotations
@@ -208,7 +208,7 @@ def rerun_book(param_file: Path, jobs: int, html: bool) -> int:
     for f in (ROOT / "book").iterdir():
         if f.suffix in (".md", ".bib"):
             shutil.copy(f, out / "book" / f.name)
-    os.environ["SUPERCRYSTAL_FIGURE_DIR"] = str(out / "figures")
+    os.environ["SUPERCRYSTAL_FIGURE_DIR"] = str(out / "data" / "figures")
     print(f"book for {param_file} -> {out} with {values}", flush=True)
     failures = 0
     total = len(chapters())
