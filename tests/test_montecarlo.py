@@ -1,0 +1,213 @@
+"""Grand-canonical lattice Monte Carlo of Sec. V: Sec. III limits, detailed balance, thermodynamics."""
+import numpy as np
+import pytest
+
+from supercrystal import energies, ewald, geometry
+from supercrystal import montecarlo as mc
+
+
+@pytest.fixture(scope="module")
+def octa2():
+    return mc.mc_model(L=2, pore="octahedral")
+
+
+@pytest.fixture(scope="module")
+def tetra2():
+    return mc.mc_model(L=2, pore="tetrahedral")
+
+
+# ---- Sec. III: the filled states are the Madelung energies of Eqs. (5), (8), (11) ----------------
+
+@pytest.mark.parametrize("L", [1, 2, 3])
+def test_filled_rocksalt_energy_per_pair_is_eq5(L):
+    m = mc.mc_model(L=L)
+    n, c = mc.state(m, "full")
+    # Ewald sums are converged to 1e-13 per pair; the supercell energy per NC equals the cell's.
+    assert mc.energy(m, n, c) / m.lattice.n_nc == pytest.approx(m.levels.E_nu1 / m.unit_ev, abs=1e-10)
+
+
+def test_filled_zincblende_energy_per_pair_is_eq8(tetra2):
+    n, c = mc.state(tetra2, "zincblende")
+    e = mc.energy(tetra2, n, c) / tetra2.lattice.n_nc
+    assert e == pytest.approx(tetra2.levels.E_nu1 / tetra2.unit_ev, abs=1e-10)
+
+
+def test_fluorite_energy_per_nc_is_eq11(tetra2):
+    n, c = mc.state(tetra2, "fluorite")
+    e = mc.energy(tetra2, n, c) / tetra2.lattice.n_nc
+    assert e == pytest.approx(tetra2.levels.E_nu2 / tetra2.unit_ev, abs=1e-10)
+
+
+def test_double_occupancy_costs_E_r_on_top_of_the_periodic_point_charge_energy(octa2):
+    """Convention: U is the full Ewald energy of the periodic cell (own images included, no point
+    self-energy), and a doubly occupied NC adds E_r once (not a point-charge self term)."""
+    rng = np.random.default_rng(3)
+    lat = octa2.lattice
+    n = np.zeros(lat.n_nc, int)
+    n[[0, 5]] = 2
+    n[7] = 1
+    c = np.zeros(lat.n_pore, int)
+    c[rng.choice(lat.n_pore, 5, replace=False)] = 1
+    q = mc.charges(octa2, n, c)
+    side = geometry.cube_side() * lat.L
+    u = ewald.ewald_energy(np.eye(3) * side, lat.positions, q)
+    site = octa2.eq[0] * 5 + 2 * octa2.er[0] + 5 * octa2.e_ion
+    assert mc.energy(octa2, n, c) == pytest.approx(u + site, abs=1e-10)
+    assert octa2.er[0] * octa2.unit_ev == pytest.approx(octa2.levels.E_r, rel=1e-12)
+
+
+def test_non_neutral_configuration_is_rejected(octa2):
+    n, c = mc.state(octa2, "empty")
+    n[0] = 1
+    with pytest.raises(ValueError, match="neutral"):
+        mc.energy(octa2, n, c)
+
+
+def test_parameters_are_validated():
+    with pytest.raises(ValueError, match="spread"):
+        mc.mc_model(L=2, spread=-0.1)
+    with pytest.raises(ValueError, match="L must"):
+        mc.mc_model(L=0)
+    with pytest.raises(ValueError, match="b_nm"):
+        mc.mc_model(L=2, a_nm=3.0, b_nm=2.5)
+    with pytest.raises(ValueError, match="kT"):
+        mc.run(mc.mc_model(L=1), [1.0], 0.0)
+
+
+# ---- detailed balance: MC histograms against exact enumeration -----------------------------------
+
+def _histogram_z(model, mu, kT, sweeps, seed):
+    """z-scores of the MC histogram of N_el against exact enumeration (block errors of the
+    indicator series, 20 blocks)."""
+    exact = mc.exact_distribution(model, mu, kT)
+    ch = mc.run(model, [mu], kT, "empty", 500, sweeps, seed)
+    ind = (ch.n_series[0][None, :] == np.arange(len(exact))[:, None]).astype(float)
+    est = ind.mean(axis=1)
+    err = mc.block_error(ind, 20)
+    keep = exact > 1e-3
+    return (est[keep] - exact[keep]) / np.maximum(err[keep], 1e-4), exact
+
+
+@pytest.mark.parametrize("pore,dmu,kT", [("octahedral", 0.0, 0.3), ("octahedral", -0.1, 0.1),
+                                         ("tetrahedral", 0.0, 0.3), ("tetrahedral", 1.0, 0.2)])
+def test_histogram_of_electron_number_matches_exact_enumeration(pore, dmu, kT):
+    # One periodic conventional cell (4 NCs, 4 or 8 pores): 1296 or 20736 configurations.
+    m = mc.mc_model(L=1, pore=pore)
+    z, exact = _histogram_z(m, m.levels.V1 / m.unit_ev + dmu, kT, 60_000, seed=11)
+    # Gaussian block errors: with <= 9 bins, |z| < 4.5 fails with probability < 1e-4 for a correct
+    # sampler; a wrong acceptance (e.g. a missing spin weight) moves the bins by 10-50 sigma.
+    assert np.all(np.abs(z) < 4.5), z
+
+
+def test_histogram_matches_enumeration_on_random_pair_table_with_disorder():
+    """An arbitrary symmetric table and unequal site energies (all-to-all hops)."""
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(7, 7))
+    g = 0.3 * (a + a.T)
+    m = mc.model_from_arrays(g, 3, eq=[0.1, 0.4, -0.2], er=[0.5, 0.2, 1.0], e_ion=0.05)
+    z, _ = _histogram_z(m, 0.3, 0.5, 60_000, seed=2)
+    assert np.all(np.abs(z) < 4.5), z
+
+
+def test_spin_weight_matters_in_the_enumeration_check():
+    """Control: the same check fails when the reference drops the spin degeneracy, so the test above
+    has the power to see it."""
+    m = mc.mc_model(L=1)
+    mu, kT = m.levels.V1 / m.unit_ev, 0.3
+    saved = mc.LOG_G.copy()
+    try:
+        mc.LOG_G[:] = 0.0
+        wrong = mc.exact_distribution(m, mu, kT)
+    finally:
+        mc.LOG_G[:] = saved
+    right = mc.exact_distribution(m, mu, kT)
+    assert np.max(np.abs(wrong - right)) > 0.05
+
+
+# ---- T -> 0: the step is Sec. III's e V1 (shifted by the spin entropy k_B T ln 2) -----------------
+
+def test_low_temperature_step_is_V1_minus_spin_entropy(octa2):
+    """At kT = 0.02 e^2/(eps b) (about 70 K here) excitations cost >= 0.5 e^2/(eps b) and are frozen
+    out (exp(-25)); the filled branch keeps the spin entropy N k_B ln 2, so the grand potentials
+    cross at mu* = E_(nu=1) - kT ln 2 (Eqs. 5, 6)."""
+    kT = 0.02
+    v1 = octa2.levels.V1 / octa2.unit_ev
+    mus = v1 + np.linspace(-0.2, 0.2, 21)
+    up = mc.sweep(octa2, mus, kT, "empty", 100, 300, seed=1)
+    dn = mc.sweep(octa2, mus[::-1], kT, "full", 100, 300, seed=2, anchor="ground")
+    tr = mc.transition(up, dn)
+    assert tr.hysteresis and tr.jump == pytest.approx(1.0, abs=0.02)
+    # frozen excitations: the branches are exactly linear in mu, so the crossing is exact to 1e-9
+    assert tr.mu_star == pytest.approx(v1 - kT * np.log(2), abs=1e-6)
+
+
+def test_tetrahedral_shows_both_steps_V1_and_V2(tetra2):
+    """Tetrahedral pores: nu = 0 -> 1 at e V1 - kT ln 2 and 1 -> 2 at e V2 + kT ln 2 (the singlet
+    nu = 2 state has no spin entropy), Eqs. (6), (12)."""
+    kT = 0.02
+    lv, u = tetra2.levels, tetra2.unit_ev
+    v1, v2 = lv.V1 / u, lv.V2 / u
+    mid = 0.5 * (v1 + v2)
+    g1 = np.linspace(v1 - 0.2, mid, 15)
+    g2 = np.linspace(mid, v2 + 0.2, 15)
+    up1 = mc.sweep(tetra2, g1, kT, "empty", 100, 200, seed=1)
+    dn1 = mc.sweep(tetra2, g1[::-1], kT, "zincblende", 100, 200, seed=2, anchor="ground")
+    up2 = mc.sweep(tetra2, g2, kT, "zincblende", 100, 200, seed=3, anchor="ground")
+    dn2 = mc.sweep(tetra2, g2[::-1], kT, "fluorite", 100, 200, seed=4, anchor="ground")
+    t1 = mc.transition(up1, dn1, 0.0, 1.0)
+    t2 = mc.transition(up2, dn2, 1.0, 2.0)
+    assert t1.mu_star == pytest.approx(v1 - kT * np.log(2), abs=1e-3)
+    assert t2.mu_star == pytest.approx(v2 + kT * np.log(2), abs=1e-3)
+    assert t1.jump == pytest.approx(1.0, abs=0.02) and t2.jump == pytest.approx(1.0, abs=0.02)
+
+
+@pytest.mark.parametrize("kT", [0.03, 0.09])
+def test_cycle_anchor_agrees_with_ground_state_anchor(octa2, kT):
+    """Two independent routes to omega of the filled branch at mu = e V1 + 0.3 e^2/(eps b): from the
+    ground state by integration in beta (exact spin entropy), and around the end of the first-order
+    line (integration in mu at kT = 0.3, then cooling).  They agree within 4 combined errors
+    (statistical plus the beta-ladder discretisation estimate)."""
+    mu = octa2.levels.V1 / octa2.unit_ev + 0.3
+    a, a_err = mc.anchor_omega(octa2, mu, kT, "full", seed=3)
+    b, b_err, (n, c) = mc.anchor_cycle(octa2, mu, kT, seed=3)
+    assert n.sum() == octa2.lattice.n_nc  # cooling reached the filled lattice
+    assert b == pytest.approx(a, abs=4 * np.hypot(a_err, b_err) + 1e-5)
+
+
+def test_room_temperature_step_from_both_anchors_agrees(octa2):
+    """The cycle-anchored equilibrium step equals the ground-state-anchored one within errors."""
+    kT = 0.0898
+    v1 = octa2.levels.V1 / octa2.unit_ev
+    mus = v1 + np.linspace(-0.3, 0.2, 26)
+    up = mc.sweep(octa2, mus, kT, "empty", 200, 800, seed=1)
+    dn = mc.sweep(octa2, mus[::-1], kT, "full", 200, 800, seed=2, anchor=False)
+    t_ground = mc.transition(up, mc.sweep(octa2, mus[::-1], kT, "full", 200, 800, seed=2,
+                                          anchor="ground"))
+    t_cycle = mc.transition(up, mc.anchored(dn, octa2, kT, seed=5))
+    assert t_ground.hysteresis
+    assert t_cycle.mu_star == pytest.approx(t_ground.mu_star,
+                                            abs=4 * np.hypot(t_ground.mu_star_err, t_cycle.mu_star_err))
+
+
+# ---- the fluctuation formula ----------------------------------------------------------------------
+
+def test_fluctuation_capacitance_equals_derivative_of_filling():
+    """C/(e^2 N) = var(N)/(N kT) = d nu / d mu in equilibrium.  Above the end of cooperativity
+    (kT = 0.15 e^2/(eps b)) nu(mu) is smooth; the central difference on a 0.04 grid has a
+    curvature error (h^2/6) nu''' ~ 0.02 (peak 3, width ~0.2), below the ~0.1 statistical error;
+    checked at 3.5 sigma over 11 points."""
+    m = mc.mc_model(L=3)
+    kT = 0.15
+    v1 = m.levels.V1 / m.unit_ev
+    mus = v1 + np.arange(-0.40, 0.101, 0.04)
+    br = mc.sweep(m, mus, kT, "empty", 300, 5000, seed=4, anchor=False)
+    deriv = (br.nu[2:] - br.nu[:-2]) / (mus[2:] - mus[:-2])
+    deriv_err = np.hypot(br.nu_err[2:], br.nu_err[:-2]) / (mus[2:] - mus[:-2])
+    fluct = br.dnu_dmu[1:-1]
+    # the fluctuation estimate's own error: ~ sqrt(2 tau / n) relative, from its blocks
+    ser = br.chain.n_series[1:-1].astype(float)
+    blocks = ser.reshape(len(ser), 10, -1)
+    fl_err = blocks.var(axis=2).std(axis=1, ddof=1) / np.sqrt(10) / (m.lattice.n_nc * kT)
+    z = (deriv - fluct) / np.hypot(deriv_err, fl_err)
+    assert np.all(np.abs(z) < 3.5), z
+    assert fluct.max() > 2.5 and fluct[0] < 1.0  # the peak is inside the window
