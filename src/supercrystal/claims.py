@@ -17,7 +17,9 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from . import energies, fluctuations, geometry, wavefunction
+import math as _math
+
+from . import dipoles, energies, fluctuations, geometry, wavefunction
 from .datafiles import data_dir
 from .ewald import madelung
 from .materials import material
@@ -87,6 +89,25 @@ _COMPUTE: dict[str, tuple[Callable[[], float], str]] = {
         "closed form 2[1 - Si(2pi)/2pi + Si(4pi)/4pi], checked by radial quadrature",
     ),
     "v2.madelung_difference": (energies.v2_madelung_difference, "M3 - M2 from the Ewald constants"),
+    "dipoles.pi4.point": (
+        lambda: dipoles.dipole_pair(_math.pi / 4).point,
+        "[p1.p2 - 3(p1.n)(p2.n)]/r^3 with p = e sqrt2 b, r = 2b at pi/4: attractive",
+    ),
+    "dipoles.pi4.exact": (
+        lambda: dipoles.dipole_pair(_math.pi / 4).exact,
+        "four point charges: 1 - 1/sqrt10 - 1/sqrt2; still attractive but five times weaker than the "
+        "point-dipole estimate, because d = sqrt2 b is not small against 2b",
+    ),
+    "dipoles.rocksalt.exact": (
+        lambda: dipoles.rocksalt_dipoles().exact,
+        "Ewald energy of the rock-salt lattice minus the intra-pair attraction: exactly minus the "
+        "collective gain (M1 - 1)/sqrt2 of Sec. III; point dipoles with conducting boundaries give -0.7405",
+    ),
+    "dipoles.fig3.square.exact": (
+        lambda: dipoles.image_layer("square", 1.2).exact,
+        "2D Ewald sums of the electron-image pairs: positive (repulsive), the opposite sign of the "
+        "rock-salt value",
+    ),
     "thermal.W_over_kT": (
         lambda: fluctuations.thermal_ratio(SEC5_B_NM, SEC5_EPS_I, SEC5_T_K).ratio,
         "exact octahedral gain 0.5286 e^2/(eps_i b) with eps_i = 2, b = 2.5 nm, T = 300 K "
