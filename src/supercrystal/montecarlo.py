@@ -29,20 +29,22 @@ device (nm, eV) with :mod:`supercrystal.energies` and volts = mu * e^2/(eps b) /
 Coulomb unit uses the uniform eps of the device; the chapter uses eps = eps_i = 2, the ionic liquid's
 value of Sec. V, and E_r = 1.786 e^2/(eps a) with the same eps (Sec. III's uniform-dielectric model).
 
-Moves and detailed balance: every proposal is symmetric (a random NC and a random pore for the pair move,
-insert or remove with probability 1/2 each; a random site and one of its k neighbours, k the same for
-all sites, for the hops), and is accepted with min(1, g'/g exp(-beta Delta(H - mu N))).  The tests compare
-the histograms with exact enumeration.
+Moves and detailed balance: every proposal is symmetric (a random NC and a random pore, or a random NC
+and one of its adjacent pores, for the pair move, insert or remove with probability 1/2 each; a random
+site and one of its k neighbours, k the same for all sites, for the hops), and is accepted with
+min(1, g'/g exp(-beta Delta(H - mu N))).  The tests compare the histograms with exact enumeration.
 
-Thermodynamics.  Grand potential per NC omega(mu) follows from d omega / d mu = -nu along a sweep
-(thermodynamic integration), anchored exactly: on the empty branch omega -> 0 as mu -> -inf; on a branch
-that starts from an ordered state the anchor is the low-temperature limit E_0 - k_B T ln g_0 (spin
-entropy) plus a thermodynamic integration in beta at fixed mu (:func:`anchor_omega`).  The equilibrium
-transition voltage is where the two branches' omega cross.
+Thermodynamics.  The grand potential per NC omega(mu) follows from d omega / d mu = -nu along a sweep
+(thermodynamic integration).  The empty branch is anchored in the dilute limit (omega -> 0 as
+mu -> -inf); a filled branch by a reversible path around the end of the first-order line
+(:func:`anchor_cycle`: integration in mu at a temperature above it, then cooling at fixed mu), or,
+without disorder, from its ground state E_0 - k_B T ln g_0 (spin entropy) by integration in beta
+(:func:`anchor_omega`); the tests check that the two agree.  The equilibrium transition voltage is
+where the two branches' omega cross (:func:`transition`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -60,10 +62,14 @@ from .energies import Levels, device, levels
 from .ewald import supercell_pair_matrix
 from .units import kT_ev
 
+#: Version of the engine and of its protocols, part of every cache key (bump on any change that
+#: alters the numbers, so that stale cached curves are never served).
+ENGINE_VERSION = 3
 #: ln g(n): spin degeneracy of n = 0, 1, 2 electrons in the 1s shell.
 LOG_G = np.array([0.0, np.log(2.0), 0.0])
-#: Probabilities of the pair move and the electron hop (the rest: cation hop).
-MOVE_PROBS = (1.0 / 3.0, 1.0 / 3.0)
+#: Probabilities of the global pair move, the local pair move (NC and adjacent pore), the electron
+#: hop (the rest: cation hop).
+MOVE_PROBS = (0.15, 0.25, 0.3)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -81,6 +87,7 @@ class MCLattice:
     G : (n, n) periodic Ewald pair table in units of 1/b (diagonal: a charge's own images).
     n_nc, n_pore : numbers of NC and pore sites.
     nc_neighbours, pore_neighbours : (n, k) neighbour lists for the hops (all others if L < 3).
+    nc_pores : (n_nc, k) the pores adjacent to each NC, for the local pair move (all pores if L < 3).
     sublattice : (n_pore,) 0 for T+ / octahedral pores, 1 for T- pores.
     """
 
@@ -92,6 +99,7 @@ class MCLattice:
     n_pore: int
     nc_neighbours: np.ndarray
     pore_neighbours: np.ndarray
+    nc_pores: np.ndarray
     sublattice: np.ndarray
 
 
@@ -133,9 +141,18 @@ def mc_lattice(L: int, pore: str = "octahedral") -> MCLattice:
     box = side * L
     shell = L >= 3
     sub = (b_index[order][n_nc:] - len(ncs) >= 4).astype(np.int64)
-    return MCLattice(int(L), pore, pos, g, n_nc, len(pos) - n_nc,
+    n_pore = len(pos) - n_nc
+    if shell:
+        d = pos[:n_nc, None, :] - pos[None, n_nc:, :]
+        d -= box * np.round(d / box)
+        r = np.linalg.norm(d, axis=2)
+        near = r < r.min() * (1 + 1e-6)
+        nc_pores = np.array([np.flatnonzero(row) for row in near], dtype=np.int64)
+    else:
+        nc_pores = np.tile(np.arange(n_pore, dtype=np.int64), (n_nc, 1))
+    return MCLattice(int(L), pore, pos, g, n_nc, n_pore,
                      _neighbour_lists(pos[:n_nc], box, shell),
-                     _neighbour_lists(pos[n_nc:], box, shell), sub)
+                     _neighbour_lists(pos[n_nc:], box, shell), nc_pores, sub)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -199,7 +216,11 @@ def model_from_arrays(G: np.ndarray, n_nc: int, eq, er, e_ion: float = 0.0) -> M
         raise ValueError(f"n_nc must lie in [1, {n - 1}] (got n_nc={n_nc!r})")
     nb = _neighbour_lists(np.zeros((n_nc, 3)), 1.0, False)
     pb = _neighbour_lists(np.zeros((n - n_nc, 3)), 1.0, False) if n - n_nc > 1 else np.zeros((1, 0), np.int64)
-    lat = MCLattice(0, "custom", np.zeros((n, 3)), G, n_nc, n - n_nc, nb, pb,
+    # local pair move: the first two pores of each NC (a non-uniform, asymmetric choice on purpose:
+    # the move is balanced by construction, which the enumeration test then checks)
+    k = min(2, n - n_nc)
+    ncp = np.array([[(i + j) % (n - n_nc) for j in range(k)] for i in range(n_nc)], dtype=np.int64)
+    lat = MCLattice(0, "custom", np.zeros((n, 3)), G, n_nc, n - n_nc, nb, pb, ncp,
                     np.zeros(n - n_nc, np.int64))
     eq = np.broadcast_to(np.asarray(eq, float), (n_nc,)).copy()
     er = np.broadcast_to(np.asarray(er, float), (n_nc,)).copy()
@@ -218,7 +239,7 @@ def state(model: MCModel, kind: str) -> tuple[np.ndarray, np.ndarray]:
     c = np.zeros(lat.n_pore, np.int64)
     if kind == "empty":
         pass
-    elif kind == "full" and lat.pore == "octahedral":
+    elif kind == "full" and lat.pore in ("octahedral", "gate"):
         n[:], c[:] = 1, 1
     elif kind == "zincblende" and lat.pore == "tetrahedral":
         n[:] = 1
@@ -256,8 +277,8 @@ def log_degeneracy(n: np.ndarray) -> float:
 
 
 @njit(cache=True)
-def _mc_kernel(G, n_nc, nc_nb, pore_nb, eq, er, e_ion, mus, beta, n, c, n_equil, n_measure,
-               seed, p_pair, p_hop):
+def _mc_kernel(G, n_nc, nc_nb, pore_nb, nc_pores, eq, er, e_ion, mus, beta, n, c, n_equil,
+               n_measure, seed, p_pair, p_local, p_hop):
     """Metropolis chain over the voltages ``mus`` (in order, state carried over); returns the
     per-sweep series of N_el and H (without -mu N), shape (len(mus), n_measure)."""
     np.random.seed(seed)
@@ -269,6 +290,8 @@ def _mc_kernel(G, n_nc, nc_nb, pore_nb, eq, er, e_ion, mus, beta, n, c, n_equil,
     e_series = np.empty((len(mus), n_measure))
     k_nc = nc_nb.shape[1]
     k_pore = pore_nb.shape[1]
+    k_local = nc_pores.shape[1]
+    p_pairs = p_pair + p_local
     for m in range(len(mus)):
         mu = mus[m]
         # fresh potentials and energy at each voltage (no drift of the incremental sums)
@@ -288,9 +311,15 @@ def _mc_kernel(G, n_nc, nc_nb, pore_nb, eq, er, e_ion, mus, beta, n, c, n_equil,
         for sweep in range(n_equil + n_measure):
             for attempt in range(nsite):
                 r = np.random.random()
-                if r < p_pair:
+                if r < p_pairs:
+                    # global: a random NC and a random pore; local: a random NC and one of its
+                    # adjacent pores.  Either way the reverse move draws the same (i, p) with the
+                    # same probability, so the proposal is symmetric.
                     i = np.random.randint(0, n_nc)
-                    p = np.random.randint(0, n_pore)
+                    if r < p_pair:
+                        p = np.random.randint(0, n_pore)
+                    else:
+                        p = nc_pores[i, np.random.randint(0, k_local)]
                     s = n_nc + p
                     if np.random.random() < 0.5:  # insert
                         if n[i] == 2 or c[p] == 1:
@@ -322,7 +351,7 @@ def _mc_kernel(G, n_nc, nc_nb, pore_nb, eq, er, e_ion, mus, beta, n, c, n_equil,
                         h += dh
                         for k in range(nsite):
                             phi[k] += G[i, k] - G[s, k]
-                elif r < p_pair + p_hop:  # electron hop i -> j
+                elif r < p_pairs + p_hop:  # electron hop i -> j
                     i = np.random.randint(0, n_nc)
                     j = nc_nb[i, np.random.randint(0, k_nc)]
                     if n[i] == 0 or n[j] == 2:
@@ -393,9 +422,9 @@ def run(model: MCModel, mus, kT: float, start: str | tuple = "empty", n_equil: i
         raise ValueError("start configuration is not neutral")
     lat = model.lattice
     mus = np.atleast_1d(np.asarray(mus, dtype=float))
-    ns, es = _mc_kernel(lat.G, lat.n_nc, lat.nc_neighbours, lat.pore_neighbours, model.eq, model.er,
-                        float(model.e_ion), mus, 1.0 / kT, n, c, int(n_equil), int(n_measure),
-                        int(seed), MOVE_PROBS[0], MOVE_PROBS[1])
+    ns, es = _mc_kernel(lat.G, lat.n_nc, lat.nc_neighbours, lat.pore_neighbours, lat.nc_pores,
+                        model.eq, model.er, float(model.e_ion), mus, 1.0 / kT, n, c, int(n_equil),
+                        int(n_measure), int(seed), MOVE_PROBS[0], MOVE_PROBS[1], MOVE_PROBS[2])
     return Chain(mus, float(kT), ns, es, n, c)
 
 
@@ -416,7 +445,8 @@ class Branch:
     """One voltage sweep with its thermodynamics, per NC, energies in e^2/(eps b).
 
     mu : voltages in the order swept; nu, nu_err : mean filling <N_el>/N_nc and its block error;
-    dnu_dmu : the grand-canonical fluctuation formula var(N_el) / (N_nc kT) (= C / (e^2 N_nc));
+    dnu_dmu : the grand-canonical fluctuation formula var(N_el) / (N_nc kT) (= C / (e^2 N_nc)), with
+    dnu_dmu_err the scatter of the variances of 10 blocks over sqrt(10);
     omega, omega_err : grand potential per NC; chain : the raw series; n_nc : number of NCs.
     """
 
@@ -424,6 +454,7 @@ class Branch:
     nu: np.ndarray
     nu_err: np.ndarray
     dnu_dmu: np.ndarray
+    dnu_dmu_err: np.ndarray
     omega: np.ndarray
     omega_err: np.ndarray
     chain: Chain
@@ -485,20 +516,25 @@ def anchor_cycle(model: MCModel, mu: float, kT: float, kT_high: float = 0.3,
 
     1. At kT_high (above the end of cooperativity, so nu(mu) is reversible) integrate
        d omega/d mu = -nu from the dilute limit mu_low (omega = -kT nu there, the dilute tail
-       nu ~ exp(beta mu) integrated exactly) up to mu.
+       nu ~ exp(beta mu) integrated exactly) up to mu, by Simpson's rule on steps <= dmu.
     2. At fixed mu cool the chain from kT_high to kT (carrying its state) with
        d(beta omega)/d beta = <H - mu N>/N, trapezoid on a ladder uniform in ln beta.
 
-    Returns (omega, error, final (n, c) state); the error adds the block errors and the difference between the beta
-    integral on the full and on every other point of the ladder (its discretisation error).
+    Returns (omega, error, final (n, c) state); the error adds the block errors and the difference
+    between the beta integral on the full and on every other point of the ladder (its
+    discretisation error).
     """
     N = model.lattice.n_nc
-    if mu_low is None:
-        mu_low = float(np.mean(model.eq) + model.e_ion - 2.0 - 8.0 * kT_high)
-    mus = np.arange(mu_low, mu, dmu)
-    mus = np.append(mus, mu) if mus[-1] < mu else mus
-    br = sweep(model, mus, kT_high, "empty", n_equil, n_measure, seed, anchor=True)
-    om_hi, om_hi_err = br.omega[-1], br.omega_err[-1]
+    if mu_low is None:  # dilute at kT_high: nu(mu_low) ~ 1e-3, where omega = -kT nu holds to O(nu^2)
+        mu_low = float(np.mean(model.eq) + model.e_ion - 1.5 - 5.0 * kT_high)
+    n_int = max(2, 2 * int(np.ceil((mu - mu_low) / (2 * dmu))))  # even number of Simpson intervals
+    mus = np.linspace(mu_low, mu, n_int + 1)
+    br = sweep(model, mus, kT_high, "empty", n_equil, n_measure, seed, anchor=False)
+    wts = np.ones(n_int + 1)
+    wts[1:-1:2], wts[2:-1:2] = 4.0, 2.0
+    h = mus[1] - mus[0]
+    om_hi = -kT_high * br.nu[0] - h / 3 * np.sum(wts * br.nu)
+    om_hi_err = h / 3 * np.sqrt(np.sum((wts * br.nu_err) ** 2) + (kT_high * br.nu_err[0] * 3 / h) ** 2)
     betas = np.exp(np.linspace(np.log(1.0 / kT_high), np.log(1.0 / kT), n_temps))
     st = (br.chain.n, br.chain.c)
     hs, errs = [], []
@@ -545,6 +581,12 @@ def sweep(model: MCModel, mus, kT: float, start: str = "empty", n_equil: int = 2
     nu = nus.mean(axis=1)
     nu_err = block_error(nus)
     dnu = ch.n_series.var(axis=1) / (N * kT)
+    m10 = (ch.n_series.shape[1] // 10) * 10
+    if m10 >= 20:
+        bvar = ch.n_series[:, :m10].astype(float).reshape(len(mus), 10, -1).var(axis=2)
+        dnu_err = bvar.std(axis=1, ddof=1) / np.sqrt(10) / (N * kT)
+    else:
+        dnu_err = np.full(len(mus), np.nan)
     if not anchor:
         om0, om0_err = 0.0, np.nan
     elif start == "empty":
@@ -552,7 +594,7 @@ def sweep(model: MCModel, mus, kT: float, start: str = "empty", n_equil: int = 2
     elif anchor == "ground":
         om0, om0_err = anchor_omega(model, mus[0], kT, start, seed=seed + 1)
     omega, omega_err = _integrate_omega(mus, nu, nu_err, om0, om0_err)
-    return Branch(mus, nu, nu_err, dnu, omega, omega_err, ch, N)
+    return Branch(mus, nu, nu_err, dnu, dnu_err, omega, omega_err, ch, N)
 
 
 def _integrate_omega(mus, nu, nu_err, om0, om0_err):
@@ -570,8 +612,8 @@ def anchored(branch: Branch, model: MCModel, kT: float, seed: int = 0) -> Branch
     :func:`anchor_cycle` (for a branch swept without an anchor)."""
     om0, om0_err, _ = anchor_cycle(model, branch.mu[0], kT, seed=seed)
     omega, omega_err = _integrate_omega(branch.mu, branch.nu, branch.nu_err, om0, om0_err)
-    return Branch(branch.mu, branch.nu, branch.nu_err, branch.dnu_dmu, omega, omega_err,
-                  branch.chain, branch.n_nc)
+    return Branch(branch.mu, branch.nu, branch.nu_err, branch.dnu_dmu, branch.dnu_dmu_err, omega,
+                  omega_err, branch.chain, branch.n_nc)
 
 
 @dataclass(frozen=True)
@@ -579,9 +621,10 @@ class Transition:
     """The first-order charging step from two branches (units e^2/(eps b) for mu).
 
     mu_star, mu_star_err : equilibrium transition voltage (omega_up = omega_down); hysteresis : whether
-    the branches differ somewhere by more than 0.1 and 4 standard errors; jump : Delta nu at the transition (the pooled
-    histogram of nu of both sweeps at the grid voltage nearest mu_star, split at the density minimum
-    between its outer modes: difference of the two parts' means; 0 if unimodal);
+    the branches differ somewhere by more than 0.1 and 4 standard errors; jump : Delta nu at the
+    transition (the pooled histogram of nu of both sweeps at the grid voltage nearest mu_star, split
+    at the density minimum between its outer modes: difference of the two parts' means; 0 if
+    unimodal);
     width : voltage over which the equilibrium nu(V) rises from 10 % to 90 % of the step (0 when the
     jump spans it); lo, hi : the plateaus the step connects.
     """
@@ -717,11 +760,94 @@ def exact_distribution(model: MCModel, mu: float, kT: float) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------------
+# the contrast of Fig. 3: one layer of NCs under a planar metal gate
+
+
+def gate_layer_model(side: int = 16, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "CdSe",
+                     epsilon: float = 2.0, gap_nm: float = 1.25, spread: float = 0.0,
+                     disorder_seed: int = 0, replicas: int = 30) -> MCModel:
+    """One triangular layer of side x side NCs (NN distance 2b, periodic) whose centres lie
+    s = b + gap_nm below a grounded planar metal gate (Fig. 3 of the paper).
+
+    Each electron makes a dipole with its image in the gate; the energy of charges q_i (units of e)
+    is 1/2 q.G.q with, in units of e^2/(eps b),
+
+        G_ij = sum_n [1/|r_ij + n| - 1/sqrt(|r_ij + n|^2 + 4 s^2)],
+        G_ii = sum_(n != 0) [...] - 1/(2 s)   (the charge with its own image: -q^2/(4 s)),
+
+    summed over the periodic replicas n with |n| <= ``replicas`` layer periods and the rest as a
+    continuum, (2 pi / A)(sqrt(R^2 + 4 s^2) - R).  The gate supplies the electrons, so there are no
+    cations: the engine's pore sites are dummies with no interaction (each NC's own dummy takes the
+    local pair move), and E_q,i, E_r,i are those of :func:`mc_model`.  Raises ValueError for side < 2
+    or gap_nm < 0.
+    """
+    if not isinstance(side, (int, np.integer)) or not 2 <= side <= 64:
+        raise ValueError(f"side must be an integer in [2, 64] (got side={side!r})")
+    if not (np.isfinite(gap_nm) and gap_nm >= 0):
+        raise ValueError(f"gap_nm must be non-negative (got gap_nm={gap_nm!r})")
+    base = mc_model(1, a_nm, b_nm, material, epsilon, "octahedral", 0.0, 0.0)
+    lv, unit = base.levels, base.unit_ev
+    s = 1.0 + gap_nm / b_nm
+    a1, a2 = np.array([2.0, 0.0]), np.array([1.0, np.sqrt(3.0)])
+    ij = np.array([(i, j) for i in range(side) for j in range(side)])
+    pos2 = ij[:, :1] * a1 + ij[:, 1:] * a2
+    A1, A2 = side * a1, side * a2
+    area = abs(A1[0] * A2[1] - A1[1] * A2[0])
+    R = replicas * side * 2.0
+    m = int(np.ceil(R / (side * np.sqrt(3.0)))) + 1
+    pq = np.array([(p, q) for p in range(-m, m + 1) for q in range(-m, m + 1)])
+    reps = pq[:, :1] * A1 + pq[:, 1:] * A2
+    reps = reps[np.linalg.norm(reps, axis=1) <= R]
+    # G depends on r_i - r_j only: evaluate from site 0 to every site
+    g0 = np.empty(len(pos2))
+    for k, r0 in enumerate(pos2):
+        d = np.linalg.norm(r0 + reps, axis=1)
+        far = d > 1e-9
+        g0[k] = np.sum(1.0 / d[far]) - np.sum(1.0 / np.sqrt(d ** 2 + 4 * s * s))
+    g0 += 2 * np.pi / area * (np.sqrt(R * R + 4 * s * s) - R)
+    # index of r_i - r_j on the periodic layer
+    diff = (ij[:, None, :] - ij[None, :, :]) % side
+    G_nc = g0[diff[..., 0] * side + diff[..., 1]]
+    G_nc = 0.5 * (G_nc + G_nc.T)
+    n = side * side
+    G = np.zeros((2 * n, 2 * n))
+    G[:n, :n] = G_nc
+    positions = np.zeros((2 * n, 3))
+    positions[:n, :2] = pos2
+    positions[n:, :2] = pos2
+    positions[n:, 2] = 2 * s  # the dummy of NC i sits at its image (for the record only)
+    box_nb = []
+    for i in range(n):
+        d = pos2 - pos2[i]
+        frac = d @ np.linalg.inv(np.array([A1, A2]))
+        frac -= np.round(frac)
+        d = frac @ np.array([A1, A2])
+        r = np.linalg.norm(d, axis=1)
+        box_nb.append(np.flatnonzero(np.abs(r - 2.0) < 1e-6))
+    nb = np.array(box_nb, dtype=np.int64) if side >= 3 else _neighbour_lists(pos2, 1.0, False)
+    lat = MCLattice(int(side), "gate", positions, np.ascontiguousarray(G), n, n, nb, nb,
+                    np.arange(n, dtype=np.int64)[:, None], np.zeros(n, np.int64))
+    if spread > 0:
+        xi = np.random.default_rng(disorder_seed).standard_normal(n)
+        radii = np.clip(a_nm * (1.0 + spread * xi), 0.5 * a_nm, np.nextafter(b_nm, 0))
+    else:
+        radii = np.full(n, float(a_nm))
+    eq = np.array([wavefunction.confinement_energy_ev(r, lv.device.m_eff) for r in radii]) / unit
+    er = wavefunction.coulomb_1s1s() * b_nm / radii
+    return MCModel(lat, eq, er, 0.0, unit, lv, float(spread), radii)
+
+
+def gate_onset(model: MCModel) -> float:
+    """mu at which the first electron enters the empty gated layer, E_q + G_ii/2, e^2/(eps b)."""
+    return float(np.mean(model.eq) + 0.5 * model.lattice.G[0, 0])
+
+
+# --------------------------------------------------------------------------------------------------
 # charging curves in volts: the quantitative Fig. 4
 
 
 _STEP_STATES = {("octahedral", 1): ("empty", "full"), ("tetrahedral", 1): ("empty", "zincblende"),
-                ("tetrahedral", 2): ("zincblende", "fluorite")}
+                ("tetrahedral", 2): ("zincblende", "fluorite"), ("gate", 1): ("empty", "full")}
 
 
 @dataclass(frozen=True, eq=False)
@@ -729,7 +855,7 @@ class ChargingCurve:
     """nu(V) and C(V) of one sample on up and down sweeps through one step (Sec. V, Fig. 4).
 
     volts : (m,) gate voltages (ascending), V; nu_up/nu_down (+ _err) : filling per NC on the two
-    sweeps; C_up/C_down : C/(e N) = d nu / dV from the fluctuation formula var(N)/(N kT), 1/V;
+    sweeps; C_up/C_down (+ _err) : C/(e N) = d nu / dV from the fluctuation formula var(N)/(N kT), 1/V;
     omega_up/omega_down : grand potential per NC, eV; V_star, V_star_err : equilibrium step voltage
     (V); V_sec3 : Sec. III's e V1 or e V2 (V); jump : Delta nu at V_star; width_mV : 10-90 % rise of
     the equilibrium nu(V) (0 when the jump spans it); hysteresis; height : largest equilibrium C/(eN)
@@ -744,6 +870,8 @@ class ChargingCurve:
     nu_down_err: np.ndarray
     C_up: np.ndarray
     C_down: np.ndarray
+    C_up_err: np.ndarray
+    C_down_err: np.ndarray
     omega_up: np.ndarray
     omega_down: np.ndarray
     V_star: float
@@ -777,7 +905,9 @@ def charging_curve(model: MCModel, T_kelvin: float, step: int = 1, window: tuple
                    seed: int = 0, anchor: bool = True) -> ChargingCurve:
     """Up and down sweeps through the ``step``-th charging step at temperature ``T_kelvin`` (Sec. V).
 
-    The grid spans ``window`` (units of e^2/(eps b)) around the Sec. III step voltage (Eqs. 6, 12).
+    The grid spans ``window`` (units of e^2/(eps b)) around the Sec. III step voltage (Eqs. 6, 12);
+    for the gated layer of Fig. 3 (:func:`gate_layer_model`) around the first electron's entry
+    (:func:`gate_onset`, reported as ``V_sec3``).
     The up sweep starts from the lower plateau's state, the down sweep from the upper one's
     (octahedral: empty / rock salt; tetrahedral: empty / zinc blende, zinc blende / fluorite); the
     equilibrium step is where their grand potentials cross (:func:`transition`).  The ordered
@@ -795,7 +925,10 @@ def charging_curve(model: MCModel, T_kelvin: float, step: int = 1, window: tuple
         raise ValueError(f"n_volts must be >= 5 (got n_volts={n_volts!r})")
     unit = model.unit_ev
     lv = model.levels
-    v_sec3 = lv.V1 if step == 1 else lv.V2
+    if model.lattice.pore == "gate":  # the window is relative to the first electron's entry
+        v_sec3 = gate_onset(model) * unit
+    else:
+        v_sec3 = lv.V1 if step == 1 else lv.V2
     kT = kT_ev(T_kelvin) / unit
     mus = v_sec3 / unit + np.linspace(window[0], window[1], n_volts)
     lo_state, hi_state = _STEP_STATES[key]
@@ -812,7 +945,8 @@ def charging_curve(model: MCModel, T_kelvin: float, step: int = 1, window: tuple
     eq_C = np.where(mus < tr.mu_star, C_up, C_dn)
     return ChargingCurve(
         volts=mus * unit, nu_up=up.nu, nu_up_err=up.nu_err, nu_down=dn.nu[r], nu_down_err=dn.nu_err[r],
-        C_up=C_up, C_down=C_dn, omega_up=up.omega * unit, omega_down=dn.omega[r] * unit,
+        C_up=C_up, C_down=C_dn, C_up_err=up.dnu_dmu_err / unit, C_down_err=dn.dnu_dmu_err[r] / unit,
+        omega_up=up.omega * unit, omega_down=dn.omega[r] * unit,
         V_star=tr.mu_star * unit, V_star_err=tr.mu_star_err * unit, V_sec3=float(v_sec3),
         jump=tr.jump, width_mV=1e3 * tr.width * unit, hysteresis=tr.hysteresis,
         height=float(np.max(eq_C)), T_kelvin=float(T_kelvin), kT_unit=float(kT), unit_ev=float(unit),
@@ -822,7 +956,8 @@ def charging_curve(model: MCModel, T_kelvin: float, step: int = 1, window: tuple
 @dataclass(frozen=True)
 class DeviceParams:
     """The physical inputs of a Monte Carlo run (Sec. V defaults: CdSe, a = 2 nm, b = 2.5 nm,
-    eps = eps_i = 2, octahedral pores, E_ion = 0)."""
+    eps = eps_i = 2, octahedral pores, E_ion = 0).  ``pore="gate"``: the single layer under a metal
+    gate of Fig. 3, (4L)^2 NCs whose shells are ``gap_nm`` from the gate plane."""
 
     L: int = 4
     a_nm: float = 2.0
@@ -831,8 +966,12 @@ class DeviceParams:
     epsilon: float = 2.0
     pore: str = "octahedral"
     e_ion_ev: float = 0.0
+    gap_nm: float = 1.25
 
     def model(self, spread: float = 0.0, disorder_seed: int = 0) -> MCModel:
+        if self.pore == "gate":  # Fig. 3: a layer of (4L)^2 NCs (N = 256 for L = 4, as 4 L^3)
+            return gate_layer_model(4 * self.L, self.a_nm, self.b_nm, self.material, self.epsilon,
+                                    self.gap_nm, spread, disorder_seed)
         return mc_model(self.L, self.a_nm, self.b_nm, self.material, self.epsilon, self.pore,
                         self.e_ion_ev, spread, disorder_seed)
 
@@ -863,7 +1002,8 @@ def curve(dev: DeviceParams, T_kelvin: float, spread: float = 0.0, realisation: 
     """:func:`charging_curve` of one disorder realisation, cached in ``data/cache`` under every
     parameter and the seed (realisation r uses disorder seed r and chain seed seed + 1000 r)."""
     params = dict(dev.as_dict(), T_kelvin=float(T_kelvin), spread=float(spread),
-                  realisation=int(realisation), seed=int(seed), step=int(step), **run.as_dict())
+                  realisation=int(realisation), seed=int(seed), step=int(step), engine=ENGINE_VERSION,
+                  **run.as_dict())
 
     def compute():
         m = dev.model(spread, realisation)
@@ -916,57 +1056,62 @@ def disorder_average(dev: DeviceParams, T_kelvin: float, spread: float, realisat
     return DisorderAverage(float(spread), float(T_kelvin), j, je, w, we, v, ve, h, he, cs)
 
 
+#: Order-parameter exponent of the 3D Ising universality class (liquid-gas and ionic criticality).
+BETA_ISING = 0.326
+
+
 @dataclass(frozen=True)
 class CooperativityEnd:
     """Temperature at which the jump of nu(V) disappears (Sec. V's W ~ 5 k_B T, computed).
 
-    kT_unit, kT_unit_err : in e^2/(eps b) (bracket half-width as error); T_kelvin, T_kelvin_err;
-    W_over_kT : the Sec. III collective gain W = (M - 1) e^2/(eps d) over k_B T_end;
-    temperatures, jumps : every temperature evaluated (K) and its jump.
+    T_kelvin, T_kelvin_err : end of the first-order line from the fit jump^(1/beta) linear in T
+    (beta = 0.326, 3D Ising), on the temperatures whose jump exceeds ``fit_min``; the error is the
+    fit's standard error of the intercept.  kT_unit : the same in e^2/(eps b); W_over_kT : the
+    Sec. III collective gain W = (M - 1) e^2/(eps d) over k_B T_end; T_zero : the first temperature of
+    the grid without a jump (finite-size rounding keeps a small jump above the true end);
+    temperatures, jumps : the grid (K) and the jump at each temperature.
     """
 
-    kT_unit: float
-    kT_unit_err: float
     T_kelvin: float
     T_kelvin_err: float
+    kT_unit: float
     W_over_kT: float
+    T_zero: float
     temperatures: np.ndarray
     jumps: np.ndarray
 
 
-def cooperativity_end(dev: DeviceParams, T_grid, n_bisect: int = 3, spread: float = 0.0,
-                      run: RunParams = RunParams(anchor=False), seed: int = 0) -> CooperativityEnd:
-    """Lowest temperature with no jump (pooled nu histogram unimodal at the step), bracketed on
-    ``T_grid`` (K, ascending) and refined by ``n_bisect`` bisections (Sec. V)."""
+def cooperativity_end(dev: DeviceParams, T_grid, spread: float = 0.0,
+                      run: RunParams = RunParams(n_volts=28, window=(-0.45, 0.25), anchor=False),
+                      seed: int = 0, fit_min: float = 0.25) -> CooperativityEnd:
+    """End of cooperativity from the jump of nu at the step over ``T_grid`` (K), Sec. V.
+
+    Near the end point the jump vanishes as (T_c - T)^beta; jump^(1/beta) is fitted linearly in T
+    on the points with jump >= ``fit_min`` (smaller jumps are dominated by finite-size rounding).
+    """
     from .energies import collective_gain
 
     T_grid = np.sort(np.asarray(T_grid, float))
-    done: dict[float, float] = {}
-
-    def jump(T):
-        if T not in done:
-            done[T] = curve(dev, T, spread, 0, run, seed).jump
-        return done[T]
-
-    js = [jump(T) for T in T_grid]
-    zero = [k for k, j in enumerate(js) if j == 0.0]
-    if not zero or zero[0] == 0:
-        raise ValueError("T_grid must bracket the end of the jump (jump > 0 at the first temperature, "
-                         f"0 at a later one); got jumps {np.round(js, 3).tolist()}")
-    lo, hi = T_grid[zero[0] - 1], T_grid[zero[0]]
-    for _ in range(n_bisect):
-        mid = 0.5 * (lo + hi)
-        if jump(mid) > 0:
-            lo = mid
-        else:
-            hi = mid
+    js = np.array([curve(dev, T, spread, 0, run, seed).jump for T in T_grid])
+    use = js >= fit_min
+    if use.sum() < 2:
+        raise ValueError(f"T_grid needs >= 2 temperatures with jump >= {fit_min} (got jumps "
+                         f"{np.round(js, 3).tolist()})")
+    x, y = T_grid[use], js[use] ** (1.0 / BETA_ISING)
+    if use.sum() >= 3:
+        (slope, icpt), cov = np.polyfit(x, y, 1, cov=True)
+        t_c = -icpt / slope
+        grad = np.array([icpt / slope**2, -1.0 / slope])
+        err = float(np.sqrt(grad @ cov @ grad))
+    else:
+        slope, icpt = np.polyfit(x, y, 1)
+        t_c = -icpt / slope
+        err = float(np.diff(T_grid).max() / 2)
+    zero = T_grid[js == 0.0]
     m = dev.model()
-    t_end = 0.5 * (lo + hi)
-    kt = kT_ev(t_end) / m.unit_ev
-    temps = np.array(sorted(done))
-    return CooperativityEnd(float(kt), float(kT_ev(0.5 * (hi - lo)) / m.unit_ev), float(t_end),
-                            float(0.5 * (hi - lo)), float(collective_gain(dev.pore) / kt), temps,
-                            np.array([done[t] for t in temps]))
+    kt = kT_ev(t_c) / m.unit_ev
+    return CooperativityEnd(float(t_c), err, float(kt), float(collective_gain(dev.pore) / kt),
+                            float(zero[0]) if len(zero) else float("nan"), T_grid, js)
 
 
 @dataclass(frozen=True, eq=False)
@@ -1005,8 +1150,9 @@ class MCClaims:
 
     step_voltage_lowT (V) at T_low vs e V1 (``V1``, Eqs. 5-6) and the spin-entropy shift kT ln 2;
     room_T_peak_width_mV and room_T_jump at T_room without disorder; disorder_4pct_jump and
-    disorder_7pct_jump at T_room (1 = fully cooperative); cooperativity_end_T (K) and in e^2/(eps b)
-    (cooperativity_end_kT_unit) with W / k_B T_end.
+    disorder_7pct_jump at T_room (1 = fully cooperative); cooperativity_end_T (K, the fitted end of
+    the first-order line) and in e^2/(eps b) (cooperativity_end_kT_unit) with W / k_B T_end;
+    cooperativity_end_T_zero: the first grid temperature without any jump at this size.
     """
 
     T_low: float
@@ -1023,23 +1169,37 @@ class MCClaims:
     disorder_7pct_jump_err: float
     cooperativity_end_T: float
     cooperativity_end_T_err: float
+    cooperativity_end_T_zero: float
     cooperativity_end_kT_unit: float
     W_over_kT_end: float
 
 
-#: Temperatures (K) that bracket the end of cooperativity for the default device.
-T_END_GRID = (200.0, 300.0, 400.0, 500.0)
+#: Temperatures around the end of cooperativity, k_B T in e^2/(eps b) (lowest, highest, number):
+#: k_B T_c is about 0.095 e^2/(eps b) for both pore kinds' gains, whatever E_q (260-400 K by default).
+T_END_GRID_UNIT = (0.078, 0.12, 8)
+
+
+def end_grid_kelvin(dev: "DeviceParams", lo: float = T_END_GRID_UNIT[0], hi: float = T_END_GRID_UNIT[1],
+                    n: int = T_END_GRID_UNIT[2]) -> np.ndarray:
+    """Temperatures (K, rounded to 0.1 K) whose k_B T spans [lo, hi] e^2/(eps b) for this device."""
+    unit = dev.model().unit_ev
+    return np.round(np.linspace(lo, hi, n) * unit / kT_ev(1.0), 1)
+#: Cheaper sweeps for locating the end of cooperativity (only the jump is needed, no anchors).
+T_END_RUN = RunParams(n_volts=28, window=(-0.45, 0.25), anchor=False)
 
 
 def mc_claims(dev: DeviceParams = DeviceParams(), run: RunParams = RunParams(), T_low: float = 30.0,
               T_room: float = 300.0, realisations: int = 3, seed: int = 0,
-              T_grid=T_END_GRID, n_bisect: int = 4) -> MCClaims:
-    """Compute the ``mc.*`` claims (every curve cached in ``data/cache``, so a second call is fast)."""
+              T_grid=None, end_run: RunParams = T_END_RUN) -> MCClaims:
+    """Compute the ``mc.*`` claims (every curve cached in ``data/cache``, so a second call is fast).
+    ``T_grid`` (K) defaults to :func:`end_grid_kelvin`."""
+    if T_grid is None:
+        T_grid = end_grid_kelvin(dev)
     low = curve(dev, T_low, 0.0, 0, run, seed)
     room = curve(dev, T_room, 0.0, 0, run, seed)
     d4 = disorder_average(dev, T_room, 0.04, realisations, run, seed)
     d7 = disorder_average(dev, T_room, 0.07, realisations, run, seed)
-    end = cooperativity_end(dev, T_grid, n_bisect, 0.0, replace(run, anchor=False), seed)
+    end = cooperativity_end(dev, T_grid, 0.0, end_run, seed)
     return MCClaims(
         T_low=float(T_low), step_voltage_lowT=low.V_star, step_voltage_lowT_err=low.V_star_err,
         V1=low.V_sec3, spin_shift_V=float(kT_ev(T_low) * np.log(2.0)), T_room=float(T_room),
@@ -1047,4 +1207,5 @@ def mc_claims(dev: DeviceParams = DeviceParams(), run: RunParams = RunParams(), 
         disorder_4pct_jump=d4.jump, disorder_4pct_jump_err=d4.jump_err,
         disorder_7pct_jump=d7.jump, disorder_7pct_jump_err=d7.jump_err,
         cooperativity_end_T=end.T_kelvin, cooperativity_end_T_err=end.T_kelvin_err,
+        cooperativity_end_T_zero=end.T_zero,
         cooperativity_end_kT_unit=end.kT_unit, W_over_kT_end=end.W_over_kT)
