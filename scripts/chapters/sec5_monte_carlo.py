@@ -98,6 +98,7 @@ lv, unit = model.levels, model.unit_ev
 glue("L_main", int(L_main), display=False)
 glue("N_main", int(model.lattice.n_nc), display=False)
 glue("unit_mev", float(1e3 * unit), display=False)
+glue("T_kelvin", float(T_kelvin), display=False)
 glue("kT_room_unit", float(kT_ev(T_kelvin) / unit), display=False)
 ''', tags=["remove-cell"]),
     md(r"""
