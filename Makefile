@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONHASHSEED=0
+# one BLAS thread: the multipole solver does many small matrix products, which threaded OpenBLAS slows
+# down many-fold on a loaded 2-core machine
+RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1
 JOBS   ?= 2
 FRESH  := $(CURDIR)/_build/fresh-figures
 

@@ -53,3 +53,22 @@ def test_voltages_bad_input_is_one_line_and_exit_2(capsys):
                      "--m-eff", "0.13"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "a_nm" in err[0]
+
+
+def test_metal_cli_json_matches_the_solver():
+    """`supercrystal metal` prints the conducting-sphere energy of metal.metal_energy, in e^2/b."""
+    from supercrystal import metal
+
+    out = subprocess.run([sys.executable, "-m", "supercrystal", "metal", "--lattice", "fcc", "--rho", "1",
+                          "--state", "filled", "--format", "json"], capture_output=True, text=True, check=True)
+    rec = json.loads(out.stdout)
+    ref = metal.metal_energy("fcc", 1.0, "filled")
+    assert rec["unit"] == "e^2/b"
+    assert rec["energy"] == pytest.approx(ref.energy, abs=1e-12) and rec["error"] == pytest.approx(ref.error)
+
+
+@pytest.mark.parametrize("args, name", [(["--rho", "0"], "rho"), (["--rho", "1.5"], "rho"),
+                                        (["--lattice", "bcc"], "lattice"), (["--state", "half"], "state")])
+def test_metal_cli_refuses_bad_input_naming_the_parameter(args, name):
+    out = subprocess.run([sys.executable, "-m", "supercrystal", "metal", *args], capture_output=True, text=True)
+    assert out.returncode == 2 and name in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -1,0 +1,104 @@
+"""Metal NCs (Sec. IV, App. C): limits, cut-off independence and identities of the energies."""
+import numpy as np
+import pytest
+
+from supercrystal import geometry, metal
+from supercrystal.ewald import madelung
+
+
+def _madelung_energy(lattice):
+    c = geometry.crystal({"fcc": "rocksalt", "sc": "cscl"}[lattice])
+    return -madelung(c) / c.distance
+
+
+def test_cubic_harmonics_are_the_oh_invariants():
+    u, ls = metal.cubic_basis(12)
+    assert list(ls) == [0, 4, 6, 8, 10, 12, 12]  # A1g content of l <= 12
+    assert np.allclose(u.T @ u, np.eye(len(ls)), atol=1e-12)
+
+
+@pytest.mark.parametrize("lattice", ["fcc", "sc"])
+def test_filled_lattice_reduces_to_madelung_for_small_spheres(lattice):
+    # the induced multipoles start at l = 4: energy shift ~ rho^9, < 1e-12 at rho = 0.04
+    f = metal.filled_lattice(lattice, 0.04, order=8, use_cache=False)
+    assert f.energy == pytest.approx(_madelung_energy(lattice), abs=1e-12)
+    assert f.induced_energy <= 0
+
+
+@pytest.mark.parametrize("lattice", ["fcc", "sc"])
+def test_filled_lattice_independent_of_lattice_sum_cutoff(lattice):
+    # couplings fall as R^-(l+l'+1) <= R^-9 and their angular average vanishes, so the tail beyond
+    # 20 b is below 1e-10 (measured: 12 b -> 2e-8, 16 b -> 2e-10, 20..32 b -> < 1e-10 apart)
+    e = [metal.filled_lattice(lattice, 1.0, order=8, r_cut=r, use_cache=False).energy for r in (20.0, 28.0)]
+    assert e[0] == pytest.approx(e[1], abs=1e-9)
+
+
+def test_filled_lattice_converges_exponentially_in_order():
+    # rho = 0.8: the error falls geometrically, by ~100 per 4 orders (measured: 2.1e-5, 2.0e-7,
+    # 2.4e-9 for L = 8 -> 12 -> 16 -> 20; exp(-2 k L) with k = arccosh(1/rho) = 0.69 would be 250)
+    e = [metal.filled_lattice("fcc", 0.8, order=L, use_cache=False).energy for L in (8, 12, 16)]
+    assert abs(e[2] - e[1]) < 0.03 * abs(e[1] - e[0])
+    assert abs(e[2] - e[1]) < 1e-6
+
+
+@pytest.mark.slow
+def test_filled_lattice_converges_in_order_at_contact():
+    # touching spheres at one potential: the charge vanishes at the contacts, the error falls faster
+    # than any power (measured 1e-5, 7e-8, 4e-10 at L = 16, 24, 32)
+    e = [metal.filled_lattice("fcc", 1.0, order=L, use_cache=False).energy for L in (16, 24, 32)]
+    assert abs(e[2] - e[1]) < 0.05 * abs(e[1] - e[0])
+    assert abs(e[2] - e[1]) < 1e-7
+
+
+@pytest.mark.parametrize("lattice", ["fcc", "sc"])
+def test_single_pair_small_spheres_point_charge_limit(lattice):
+    # consistent -> -1/d (Coulomb pair), paper -> -1/(2d); corrections are polarisabilities ~ rho^3
+    d = geometry.electron_cation_distance(metal._PORE[lattice], lattice)
+    s1 = metal.single_pair(lattice, 0.05, order=6)
+    s2 = metal.single_pair(lattice, 0.1, order=6)
+    assert s1.consistent == pytest.approx(-1 / d, abs=1e-3)
+    assert s1.paper == pytest.approx(-0.5 / d, abs=1e-3)
+    ratio = (s2.consistent + 1 / d) / (s1.consistent + 1 / d)
+    assert ratio == pytest.approx(8.0, rel=0.05)  # rho^3 scaling
+
+
+def test_six_touching_spheres_screen_the_cation():
+    # rho = 1: the octahedral cage is one conductor whose potential is ~0 (the cation's field leaks
+    # only through the small triangular windows), so consistent - paper = -V/2 - 1/2 = -1/2.
+    s = metal.single_pair("fcc", 1.0, order=12)
+    assert s.connected
+    assert s.consistent - s.paper == pytest.approx(-0.5, abs=1e-5)
+
+
+@pytest.mark.slow
+def test_gain_vanishes_at_contact_for_fcc():
+    # hence the single pair costs what a pair of the filled lattice costs: u_s - u_full -> 0
+    s = metal.single_pair("fcc", 1.0, order=24)
+    f = metal.filled_lattice("fcc", 1.0, order=24, use_cache=False)
+    assert s.consistent == pytest.approx(f.energy, abs=1e-6)
+
+
+def test_isolated_spheres_lie_above_the_connected_shell():
+    # sharing the electron freely among the shell can only lower the energy (min over splits)
+    s = metal.single_pair("fcc", 0.9, order=16)
+    c, _ = metal.connected_pair("fcc", 0.9, order=16)
+    assert c < s.consistent
+
+
+def test_appendix_c_identities_and_stability():
+    a = metal.appendix_c("sc", 0.8, 0.1, 2, order=4, cation_order=1, use_cache=False)
+    assert a.u_full == pytest.approx(a.u_s + a.cross / 2, abs=1e-12)  # Eq. (19) = (15) + (18)/2
+    assert a.cross <= 0 and a.swap_max <= 0  # Eq. (18): the CsCl assignment is swap-stable
+    assert a.u_full <= a.u_s  # Eq. (20)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"rho": 0.0}, "rho"), ({"rho": 1.2}, "rho"), ({"lattice": "bcc"}, "lattice"),
+     ({"state": "half"}, "state"), ({"spheres": "all"}, "spheres"), ({"definition": "x"}, "definition")],
+)
+def test_metal_energy_validates_its_parameters(kwargs, name):
+    args = {"lattice": "fcc", "rho": 0.5, "state": "single", "spheres": "six", "definition": "consistent"}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=name):
+        metal.metal_energy(**args)
