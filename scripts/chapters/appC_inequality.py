@@ -19,8 +19,22 @@ $$
 u_s = \frac{e^2}{2}\left[C^{-1}_{11} + C^{-1}_{22} - 2C^{-1}_{12}\right]. \tag{15}
 $$
 
-If the filled lattice is in its ground state, exchanging the charges of sites 1 and 2 cannot lower its energy;
-comparing Eqs. (16) and (17) this says
+If the filled lattice is in its ground state, exchanging the charges of sites 1 and 2 (cation $+e$ at site 1,
+NC $-e$ at site 2) cannot lower its energy. Before and after the exchange, Eq. (14) gives
+
+$$
+U_{\rm in} = \frac12\left[e^2C^{-1}_{11} + e^2C^{-1}_{22} - 2e^2C^{-1}_{12}\right]
++ \sum_{j\ne1,2}\left(e q_j C^{-1}_{1j} - e q_j C^{-1}_{2j}\right)
++ \frac12\sum_{i\ne1,2}\sum_{j\ne1,2} C^{-1}_{ij} q_i q_j , \tag{16}
+$$
+
+$$
+U_{\rm fin} = \frac12\left[e^2C^{-1}_{11} + e^2C^{-1}_{22} - 2e^2C^{-1}_{12}\right]
+- \sum_{j\ne1,2}\left(e q_j C^{-1}_{1j} - e q_j C^{-1}_{2j}\right)
++ \frac12\sum_{i\ne1,2}\sum_{j\ne1,2} C^{-1}_{ij} q_i q_j , \tag{17}
+$$
+
+and $U_{\rm fin} \ge U_{\rm in}$ says
 
 $$
 S \equiv \sum_{j\ne1,2}\left(e q_j C^{-1}_{1j} - e q_j C^{-1}_{2j}\right) \le 0 . \tag{18}
@@ -29,7 +43,13 @@ $$
 The energy per pair of the filled lattice is
 
 $$
-u_{\rm full} = \frac12\sum_{i=1,2}\sum_j C^{-1}_{ij} q_i q_j = u_s + \frac{S}{2} \le u_s . \tag{19, 20}
+u_{\rm full} = \frac12\sum_{i=1,2}\sum_j C^{-1}_{ij} q_i q_j = u_s + \frac{S}{2}, \tag{19}
+$$
+
+so that, by Eq. (18),
+
+$$
+u_{\rm full} \le u_s . \tag{20}
 $$
 
 Here every term is computed: the capacitance matrix of a neutral patch of the filled lattice (NC spheres of
