@@ -40,3 +40,20 @@ def test_clean_copy_strips_papermill_leftovers(tmp_path):
     pipeline.clean_copy(src, dst)
     out = nbformat.read(dst, as_version=4)
     assert [c.source for c in out.cells] == ["x = 1"] and out.cells[0].outputs == []
+
+
+def test_every_parameters_cell_line_is_understood_by_papermill():
+    """Each line of a chapter's parameters cell is a parameter papermill can inspect (an '=' in the
+    comment, for one, makes papermill drop the line, and the parameter vanishes from rerun files)."""
+    import nbformat
+    import papermill
+
+    from supercrystal.pipeline import chapters
+
+    for nb in chapters():
+        cells = [c for c in nbformat.read(nb, as_version=4).cells if "parameters" in c.metadata.get("tags", [])]
+        if not cells:
+            continue
+        lines = [ln for ln in cells[0].source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        inspected = papermill.inspect_notebook(str(nb))
+        assert len(inspected) == len(lines), f"{nb.name}: papermill reads {sorted(inspected)} from {lines}"

@@ -63,7 +63,7 @@ n_coarse: int = 96  # grid nodes per octant side, coarsest grid of the study [16
 n_mid: int = 128  # grid nodes per octant side, middle grid [16, 256]
 n_fine: int = 160  # grid nodes per octant side, finest grid [16, 256]
 n_demo: int = 64  # grid of the single demonstration solve [16, 128]
-rho_check: float = 0.3  # sphere radii rho = a_c of the point-charge check (0, 0.7]
+rho_check: float = 0.3  # metal and cation sphere radius (both) of the point-charge check, units of b (0, 0.7]
 """, tags=["parameters"]),
     code("""
 import matplotlib.pyplot as plt

@@ -45,7 +45,7 @@ material: str = "CdSe"  # material of data/materials.csv (supplies m_eff for E_q
 a_nm: float = 2.0  # NC core radius a, nm (0, 50]
 b_nm: float = 2.5  # NC external radius b, nm (0, 50]
 epsilon_i: float = 2.0  # uniform dielectric constant, the ionic liquid's (Sec. V) (0, 1000]
-L: int = 4  # conventional fcc cells per edge of the periodic sample, N = 4 L^3 NCs [2, 8]
+L: int = 4  # conventional fcc cells per edge of the periodic sample (4 L^3 NCs) [2, 8]
 T_low_kelvin: float = 30.0  # low temperature for the T -> 0 check, K (0, 2000]
 T_kelvin: float = 300.0  # room temperature, K (0, 2000]
 spread_small: float = 0.04  # relative size spread delta a / a that should keep the peaks [0, 0.3]
