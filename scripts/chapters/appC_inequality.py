@@ -22,17 +22,17 @@ $$
 If the filled lattice is in its ground state, exchanging the charges of sites 1 and 2 (cation $+e$ at site 1,
 NC $-e$ at site 2) cannot lower its energy. Before and after the exchange, Eq. (14) gives
 
-$$
-U_{\rm in} = \frac12\left[e^2C^{-1}_{11} + e^2C^{-1}_{22} - 2e^2C^{-1}_{12}\right]
-+ \sum_{j\ne1,2}\left(e q_j C^{-1}_{1j} - e q_j C^{-1}_{2j}\right)
+\begin{align*}
+U_{\rm in} = {}& \frac12\left[e^2C^{-1}_{11} + e^2C^{-1}_{22} - 2e^2C^{-1}_{12}\right] \notag \\
+&+ \sum_{j\ne1,2}\left(e q_j C^{-1}_{1j} - e q_j C^{-1}_{2j}\right)
 + \frac12\sum_{i\ne1,2}\sum_{j\ne1,2} C^{-1}_{ij} q_i q_j , \tag{16}
-$$
+\end{align*}
 
-$$
-U_{\rm fin} = \frac12\left[e^2C^{-1}_{11} + e^2C^{-1}_{22} - 2e^2C^{-1}_{12}\right]
-- \sum_{j\ne1,2}\left(e q_j C^{-1}_{1j} - e q_j C^{-1}_{2j}\right)
+\begin{align*}
+U_{\rm fin} = {}& \frac12\left[e^2C^{-1}_{11} + e^2C^{-1}_{22} - 2e^2C^{-1}_{12}\right] \notag \\
+&- \sum_{j\ne1,2}\left(e q_j C^{-1}_{1j} - e q_j C^{-1}_{2j}\right)
 + \frac12\sum_{i\ne1,2}\sum_{j\ne1,2} C^{-1}_{ij} q_i q_j , \tag{17}
-$$
+\end{align*}
 
 and $U_{\rm fin} \ge U_{\rm in}$ says
 

@@ -7,7 +7,8 @@ For each page of ``_build/html`` headless Chromium (no network: every host name 
 loads the page, waits for MathJax, and the test asserts that
 
 * every request went to the local files (the performance log lists every request);
-* every figure image loaded (natural width > 0), and every page with math has ``mjx-container`` elements;
+* every figure image loaded (natural width > 0), and every page with math has ``mjx-container`` elements
+  and no ``mjx-merror`` (a formula MathJax rejected, shown in yellow, never on the console);
 * the console shows no errors except the theme's known harmless ones (allow-listed by message);
 
 and saves a screenshot of each page under ``_build/screenshots/``.
@@ -80,6 +81,8 @@ def test_page_renders_offline(driver, page):
     source = page.read_text()
     if "math notranslate" in source:
         assert driver.find_elements("css selector", "mjx-container"), "math was not typeset"
+        errors = [e.text for e in driver.find_elements("css selector", "mjx-merror")]
+        assert not errors, f"MathJax could not typeset: {errors}"
     for img in driver.find_elements("css selector", "main img"):
         width = driver.execute_script("return arguments[0].naturalWidth", img)
         assert width > 0, f"image did not load: {img.get_attribute('src')}"
