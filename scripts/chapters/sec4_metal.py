@@ -197,9 +197,13 @@ six spheres of the cage (the "joined" curve): at $\rho$ = 0.95 they differ by on
 price of keeping the electron on one sphere, $\tfrac12\Delta Q^T C^{-1}\Delta Q > 0$: that is the whole gain,
 and it vanishes when the charge-transfer capacitances of the nearly touching spheres diverge. For fcc the gain stays positive for every $\rho < 1$ and vanishes
 at contact, where it is {glue:text}`gain_fcc_1:.1e` e²/b; since isolated spheres reach the joined-cage energy
-only as $1/\ln(1/h)$, the gain falls to zero just as slowly. For the simple cubic lattice it turns negative
-before contact ({glue:text}`gain_sc_1:.4f` e²/b at $\rho = 1$): a lattice of nearly touching metal spheres is
-not cooperative. Real NCs, whose insulating shells keep $\rho$ near 0.8, keep a gain.
+only as $1/\ln(1/h)$, the gain falls to zero just as slowly. For the simple cubic lattice the limit at contact is
+slightly negative ({glue:text}`gain_sc_1:.4f` e²/b at $\rho = 1$): exactly touching metal spheres in a simple cubic
+lattice are not cooperative. Because the approach to contact is logarithmic, the sign change lies in the last
+sliver before contact: a leading-order $1/\ln(1/h)$ estimate through the gain at $\rho = 0.95$ puts it at gaps far
+below an atomic size, so for any real gap both lattices are cooperative (this estimate is not a computation: the
+fixed-charge solutions for $0.95 < \rho < 1$ need expansion orders beyond 60 and are not done here). Real NCs,
+whose insulating shells keep $\rho$ near 0.8, keep a clear gain.
 
 ## Semiconductor versus metal: the shift $E_{as}/e$
 
