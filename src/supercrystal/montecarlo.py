@@ -41,6 +41,11 @@ mu -> -inf); a filled branch by a reversible path around the end of the first-or
 without disorder, from its ground state E_0 - k_B T ln g_0 (spin entropy) by integration in beta
 (:func:`anchor_omega`); the tests check that the two agree.  The equilibrium transition voltage is
 where the two branches' omega cross (:func:`transition`).
+
+Width of the step.  The 10-90 % width of the equilibrium nu(V) (low phase below V*, high phase above)
+is a bulk property with a thermodynamic limit; :func:`peak_width` resolves it on a fine grid from
+phase-restricted branches (:func:`restricted_branch`: the electron number kept on one side of the
+middle of the step), so that the finite-size rounding of the jump is not part of it.
 """
 from __future__ import annotations
 
@@ -278,9 +283,11 @@ def log_degeneracy(n: np.ndarray) -> float:
 
 @njit(cache=True)
 def _mc_kernel(G, n_nc, nc_nb, pore_nb, nc_pores, eq, er, e_ion, mus, beta, n, c, n_equil,
-               n_measure, seed, p_pair, p_local, p_hop):
+               n_measure, seed, p_pair, p_local, p_hop, n_min, n_max):
     """Metropolis chain over the voltages ``mus`` (in order, state carried over); returns the
-    per-sweep series of N_el and H (without -mu N), shape (len(mus), n_measure)."""
+    per-sweep series of N_el and H (without -mu N), shape (len(mus), n_measure).  Moves that would
+    take N_el outside [n_min, n_max] are rejected (a restricted ensemble; the check comes before any
+    further random draw, so unrestricted bounds leave the random stream unchanged)."""
     np.random.seed(seed)
     n_pore = len(c)
     nsite = n_nc + n_pore
@@ -322,7 +329,7 @@ def _mc_kernel(G, n_nc, nc_nb, pore_nb, nc_pores, eq, er, e_ion, mus, beta, n, c
                         p = nc_pores[i, np.random.randint(0, k_local)]
                     s = n_nc + p
                     if np.random.random() < 0.5:  # insert
-                        if n[i] == 2 or c[p] == 1:
+                        if n[i] == 2 or c[p] == 1 or n_el >= n_max:
                             continue
                         du = -phi[i] + phi[s] + 0.5 * (G[i, i] + G[s, s]) - G[i, s]
                         dsite = eq[i] + (er[i] if n[i] == 1 else 0.0) + e_ion
@@ -337,7 +344,7 @@ def _mc_kernel(G, n_nc, nc_nb, pore_nb, nc_pores, eq, er, e_ion, mus, beta, n, c
                         for k in range(nsite):
                             phi[k] += G[s, k] - G[i, k]
                     else:  # remove
-                        if n[i] == 0 or c[p] == 0:
+                        if n[i] == 0 or c[p] == 0 or n_el <= n_min:
                             continue
                         du = phi[i] - phi[s] + 0.5 * (G[i, i] + G[s, s]) - G[i, s]
                         dsite = -eq[i] - (er[i] if n[i] == 2 else 0.0) - e_ion
@@ -405,10 +412,12 @@ class Chain:
 
 
 def run(model: MCModel, mus, kT: float, start: str | tuple = "empty", n_equil: int = 200,
-        n_measure: int = 1000, seed: int = 0) -> Chain:
+        n_measure: int = 1000, seed: int = 0, n_range: tuple | None = None) -> Chain:
     """Run one Markov chain through the voltages ``mus`` (units of e^2/(eps b)) in the given order.
 
     A sweep is n_nc + n_pore attempted moves.  ``start`` is a :func:`state` kind or an (n, c) pair.
+    ``n_range = (n_min, n_max)`` restricts the electron number to that interval (a phase-restricted
+    ensemble, :func:`restricted_branch`; the start must lie inside); None: unrestricted.
     kT in e^2/(eps b); raises ValueError for kT <= 0 or non-positive sweep counts.
     """
     if not (np.isfinite(kT) and kT > 0):
@@ -421,10 +430,14 @@ def run(model: MCModel, mus, kT: float, start: str | tuple = "empty", n_equil: i
     if n.sum() != c.sum():
         raise ValueError("start configuration is not neutral")
     lat = model.lattice
+    n_min, n_max = (0, 2 * lat.n_nc) if n_range is None else (int(n_range[0]), int(n_range[1]))
+    if not n_min <= n.sum() <= n_max:
+        raise ValueError(f"start has N_el = {n.sum()} outside n_range = ({n_min}, {n_max})")
     mus = np.atleast_1d(np.asarray(mus, dtype=float))
     ns, es = _mc_kernel(lat.G, lat.n_nc, lat.nc_neighbours, lat.pore_neighbours, lat.nc_pores,
                         model.eq, model.er, float(model.e_ion), mus, 1.0 / kT, n, c, int(n_equil),
-                        int(n_measure), int(seed), MOVE_PROBS[0], MOVE_PROBS[1], MOVE_PROBS[2])
+                        int(n_measure), int(seed), MOVE_PROBS[0], MOVE_PROBS[1], MOVE_PROBS[2],
+                        n_min, n_max)
     return Chain(mus, float(kT), ns, es, n, c)
 
 
@@ -858,7 +871,8 @@ class ChargingCurve:
     sweeps; C_up/C_down (+ _err) : C/(e N) = d nu / dV from the fluctuation formula var(N)/(N kT), 1/V;
     omega_up/omega_down : grand potential per NC, eV; V_star, V_star_err : equilibrium step voltage
     (V); V_sec3 : Sec. III's e V1 or e V2 (V); jump : Delta nu at V_star; width_mV : 10-90 % rise of
-    the equilibrium nu(V) (0 when the jump spans it); hysteresis; height : largest equilibrium C/(eN)
+    the equilibrium nu(V) (0 when the jump spans it) at the resolution of this grid only
+    (:func:`peak_width` resolves it); hysteresis; height : largest equilibrium C/(eN)
     on the grid, 1/V (the continuous part; a jump adds a delta of weight ``jump``); T_kelvin, kT_unit :
     temperature in K and in e^2/(eps b); unit_ev : e^2/(eps b) in eV; step : 1 or 2.
     """
@@ -1144,12 +1158,249 @@ def peak_map(dev: DeviceParams, T_kelvin, spreads, realisations: int = 2,
     return PeakMap(T_kelvin, spreads, *out)
 
 
+# --------------------------------------------------------------------------------------------------
+# the resolved width of the charging step: phase-restricted branches on a fine grid
+
+
+def restricted_branch(model: MCModel, mus, kT: float, phase: str, step: int = 1, cut: float = 0.5,
+                      n_equil: int = 200, n_measure: int = 2000, seed: int = 0) -> Branch:
+    """One phase's branch of nu(mu) in the grand-canonical ensemble restricted to that phase (Sec. V).
+
+    The electron number is confined to nu < lo + cut (hi - lo) (``phase="low"``, swept upward from the
+    lower plateau's state) or nu >= lo + cut (hi - lo) (``"high"``, swept downward from the upper
+    one's), lo, hi the plateaus of ``step``.  Near the first-order step of a finite sample the free
+    chain flips between the two phases (the finite-size rounding of the jump, and metastable
+    excursions past V*); the restricted chain samples one phase only, so its mean is the phase's own
+    nu(mu), the quantity that has a thermodynamic limit (Penrose-Lebowitz restricted ensembles).
+    ``cut`` = 1/2 puts the wall at the middle of the step, near the density minimum between the two
+    coexisting fillings; the wall's position matters only through the rare states near it.
+    ``mus`` in e^2/(eps b), any order (sorted ascending for "low", descending for "high").
+    """
+    if phase not in ("low", "high"):
+        raise ValueError(f"phase must be 'low' or 'high' (got phase={phase!r})")
+    if not 0.0 < cut < 1.0:
+        raise ValueError(f"cut must lie in (0, 1) (got cut={cut!r})")
+    key = (model.lattice.pore, step)
+    if key not in _STEP_STATES:
+        raise ValueError(f"step must be 1 (octahedral) or 1, 2 (tetrahedral) (got step={step!r})")
+    N = model.lattice.n_nc
+    n_wall = int(np.ceil((step - 1.0 + cut) * N))
+    mus = np.sort(np.asarray(mus, float))
+    lo_state, hi_state = _STEP_STATES[key]
+    if phase == "low":
+        rng, start = (0, n_wall - 1), lo_state
+    else:
+        rng, start, mus = (n_wall, 2 * N), hi_state, mus[::-1]
+    ch = run(model, mus, kT, start, n_equil, n_measure, seed, n_range=rng)
+    nus = ch.n_series / N
+    nu = nus.mean(axis=1)
+    dnu = ch.n_series.var(axis=1) / (N * kT)
+    nan = np.full(len(mus), np.nan)
+    order = np.argsort(mus)
+    return Branch(mus[order], nu[order], block_error(nus)[order], dnu[order], nan, nan, nan, ch, N)
+
+
+def _fit_crossing(mu: np.ndarray, nu: np.ndarray, level: float, half_window: float) -> float:
+    """Where a rising curve sampled at ``mu`` crosses ``level``: the first crossing of the linear
+    interpolation, refined by a least-squares quadratic through the points within +-``half_window``
+    of it (at least the nearest 3).  The fit averages the statistical noise of neighbouring points
+    and has no grid-spacing bias once the window holds several points.  NaN if never crossed."""
+    k = np.flatnonzero((nu[:-1] < level) & (nu[1:] >= level))
+    if not len(k):
+        return np.nan
+    k = k[0]
+    x0 = mu[k] + (level - nu[k]) / (nu[k + 1] - nu[k]) * (mu[k + 1] - mu[k])
+    use = np.abs(mu - x0) <= half_window
+    if use.sum() < 3:
+        use = np.zeros(len(mu), bool)
+        use[np.argsort(np.abs(mu - x0))[:3]] = True
+    x, y = mu[use] - x0, nu[use] - level
+    a, b, c = np.polyfit(x, y, 2)
+    if abs(a) < 1e-12 * max(abs(b), 1e-300):
+        return float(x0 - c / b)
+    disc = b * b - 4 * a * c
+    if disc < 0:
+        return float(x0)
+    roots = (-b + np.array([1.0, -1.0]) * np.sqrt(disc)) / (2 * a)
+    return float(x0 + roots[np.argmin(np.abs(roots))])
+
+
+def _fit_value(mu: np.ndarray, nu: np.ndarray, at: float, half_window: float) -> float:
+    """The local quadratic least-squares fit of nu(mu) within +-half_window of ``at``, at ``at``."""
+    use = np.abs(mu - at) <= half_window
+    if use.sum() < 3:
+        use = np.zeros(len(mu), bool)
+        use[np.argsort(np.abs(mu - at))[:3]] = True
+    return float(np.polyval(np.polyfit(mu[use] - at, nu[use], 2), 0.0))
+
+
+def equilibrium_width(mu_low, nu_low, mu_high, nu_high, mu_star: float, lo: float = 0.0,
+                      hi: float = 1.0, half_window: float = 0.01) -> tuple[float, float, float, float, float]:
+    """10-90 % width of the equilibrium nu(mu) built from the two phases' branches (Sec. V).
+
+    Equilibrium: the low phase below the grand-potential crossing mu_star, the high phase above it.
+    A level lo + f (hi - lo) is crossed on the low branch if nu_low(mu_star) >= that level, at mu_star
+    if the jump spans it, else on the high branch (:func:`_fit_crossing`).  Only each branch's
+    equilibrium side enters (low: mu <= mu_star, high: mu >= mu_star): past mu_star a restricted
+    branch is metastable and bends sharply towards its wall, which would bias a fit window reaching
+    into it.  Returns (width, mu_10, mu_90, nu_low(mu_star), nu_high(mu_star)), same units as mu.
+    """
+    mu_low, nu_low = np.asarray(mu_low, float), np.asarray(nu_low, float)
+    mu_high, nu_high = np.asarray(mu_high, float), np.asarray(nu_high, float)
+    tol = 1e-6 * half_window  # grid points at mu_star itself belong to both sides
+    keep_l, keep_h = mu_low <= mu_star + tol, mu_high >= mu_star - tol
+    mu_low, nu_low, mu_high, nu_high = mu_low[keep_l], nu_low[keep_l], mu_high[keep_h], nu_high[keep_h]
+    nl = _fit_value(mu_low, nu_low, mu_star, half_window)
+    nh = _fit_value(mu_high, nu_high, mu_star, half_window)
+
+    def cross(level):
+        if nl < level <= nh:
+            return mu_star
+        if level <= nl:
+            return _fit_crossing(mu_low, nu_low, level, half_window)
+        return _fit_crossing(mu_high, nu_high, level, half_window)
+
+    m10, m90 = cross(lo + 0.1 * (hi - lo)), cross(lo + 0.9 * (hi - lo))
+    return float(m90 - m10), float(m10), float(m90), nl, nh
+
+
+def branch_width(model: MCModel, kT: float, mu_star: float, mu_low, mu_high, step: int = 1,
+                 seeds: int = 4, n_equil: int = 200, n_measure: int = 2000, half_window: float = 0.01,
+                 cut: float = 0.5, seed: int = 0) -> dict:
+    """The engine of :func:`peak_width` in units of e^2/(eps b): ``seeds`` independent
+    :func:`restricted_branch` chains of the low phase on ``mu_low`` and of the high phase on
+    ``mu_high`` (chain seeds seed + 2s and seed + 2s + 1), the :func:`equilibrium_width` of the
+    seed-averaged branches and its jackknife error over the chains.  Returns a dict: width,
+    width_err, mu_10, mu_90, nu_low_star, nu_high_star, nu_low, nu_low_err, nu_high, nu_high_err
+    (branch errors: seed scatter / sqrt(seeds))."""
+    S = int(seeds)
+    if S < 2:
+        raise ValueError(f"seeds must be >= 2 for an error estimate (got seeds={seeds!r})")
+    mu_low, mu_high = np.sort(np.asarray(mu_low, float)), np.sort(np.asarray(mu_high, float))
+    nl = np.array([restricted_branch(model, mu_low, kT, "low", step, cut, n_equil, n_measure,
+                                     seed + 2 * s).nu for s in range(S)])
+    nh = np.array([restricted_branch(model, mu_high, kT, "high", step, cut, n_equil, n_measure,
+                                     seed + 2 * s + 1).nu for s in range(S)])
+    lo, hi = step - 1.0, float(step)
+
+    def width(idx):
+        return equilibrium_width(mu_low, nl[idx].mean(axis=0), mu_high, nh[idx].mean(axis=0), mu_star,
+                                 lo, hi, half_window)
+
+    w, m10, m90, ns_lo, ns_hi = width(np.arange(S))
+    jk = np.array([width(np.delete(np.arange(S), j))[0] for j in range(S)])
+    err = float(np.sqrt((S - 1) / S * np.sum((jk - jk.mean()) ** 2)))
+    sem = lambda x: x.std(axis=0, ddof=1) / np.sqrt(S)
+    return dict(width=w, width_err=err, mu_10=m10, mu_90=m90, nu_low_star=ns_lo, nu_high_star=ns_hi,
+                nu_low=nl.mean(axis=0), nu_low_err=sem(nl), nu_high=nh.mean(axis=0), nu_high_err=sem(nh))
+
+
+@dataclass(frozen=True, eq=False)
+class PeakWidth:
+    """Resolved 10-90 % width of the equilibrium charging step (Sec. V), from phase-restricted branches.
+
+    width_mV, width_mV_err : the width and its jackknife error over the independent chains (seeds);
+    V_10, V_90 : where the equilibrium nu(V) crosses 10 % and 90 % of the step (V); V_star : the
+    grand-potential crossing used (V, from the coarse anchored :func:`curve`); nu_low_star,
+    nu_high_star : the two phases' fillings at V_star (the jump is their difference); spacing_mV : grid
+    step; fit_mV : half-window of the local fits; L, T_kelvin, seeds; volts_low, nu_low, nu_low_err
+    and volts_high, nu_high, nu_high_err : the seed-averaged branches (errors: seed scatter / sqrt(S)).
+    """
+
+    width_mV: float
+    width_mV_err: float
+    V_10: float
+    V_90: float
+    V_star: float
+    nu_low_star: float
+    nu_high_star: float
+    spacing_mV: float
+    fit_mV: float
+    L: int
+    T_kelvin: float
+    seeds: int
+    volts_low: np.ndarray
+    nu_low: np.ndarray
+    nu_low_err: np.ndarray
+    volts_high: np.ndarray
+    nu_high: np.ndarray
+    nu_high_err: np.ndarray
+
+    as_arrays = ChargingCurve.as_arrays
+    from_arrays = classmethod(ChargingCurve.from_arrays.__func__)
+
+
+def peak_width(dev: DeviceParams, T_kelvin: float, spacing_mV: float = 1.0, seeds: int = 4,
+               n_equil: int = 200, n_measure: int = 2000, fit_mV: float = 2.5, cut: float = 0.5,
+               reference: DeviceParams | None = None, run: RunParams = RunParams(), seed: int = 0,
+               use_cache: bool = True) -> PeakWidth:
+    """The 10-90 % width of the equilibrium nu(V) at temperature ``T_kelvin``, resolved (Sec. V, Fig. 4).
+
+    Definition (it has a thermodynamic limit): below the grand-potential crossing V* the equilibrium
+    filling is the low phase's nu(V), above it the high phase's; the width is V_90 - V_10 on that
+    curve.  Where the transition is still first order (a jump of nu at V*, about 0.5 at 300 K for the
+    CdSe defaults) the jump contributes only if it spans a level; its finite-size rounding (a sample
+    flipping between the phases over ~ k_BT / (N Delta nu) around V*, and metastable excursions past
+    V*) is *not* part of the width: each phase's branch is computed in the ensemble restricted to it
+    (:func:`restricted_branch`), so no mixture of phases enters.
+
+    Method: ``seeds`` independent chains per branch on the grid V* + k ``spacing_mV`` (nested when the
+    spacing is halved), for the low branch from ``fit_mV`` below the last voltage where the coarse
+    equilibrium curve of ``reference`` (default: ``dev``; :func:`curve` with ``run``) is below 5 % of
+    the step up to V* + 2 mV, and symmetrically for the high one (so the grid spans the rise from 5 %
+    to 95 %, and every fit window is full; the points past V* are shown, not fitted); crossings by
+    local quadratic fits over +-``fit_mV`` on each branch's equilibrium side of V*; the error is the jackknife over the chains.  V* is the coarse curve's; it enters only
+    if the jump spans a level (nu_low_star, nu_high_star tell).  Cached in ``data/cache`` (mc-width).
+    Raises ValueError for spacing_mV outside [0.05, 10] or seeds < 2.
+    """
+    if not (np.isfinite(spacing_mV) and 0.05 <= spacing_mV <= 10.0):
+        raise ValueError(f"spacing_mV must lie in [0.05, 10] (got spacing_mV={spacing_mV!r})")
+    if int(seeds) < 2:
+        raise ValueError(f"seeds must be >= 2 for an error estimate (got seeds={seeds!r})")
+    ref = dev if reference is None else reference
+    params = dict(dev.as_dict(), T_kelvin=float(T_kelvin), spacing_mV=float(spacing_mV),
+                  seeds=int(seeds), n_equil=int(n_equil), n_measure=int(n_measure),
+                  fit_mV=float(fit_mV), cut=float(cut), reference=ref.as_dict(), run=run.as_dict(),
+                  seed=int(seed), engine=ENGINE_VERSION)
+
+    def compute():
+        coarse = curve(ref, T_kelvin, 0.0, 0, run, seed)
+        lo, hi = coarse.step - 1.0, float(coarse.step)
+        v_star = coarse.V_star
+        eq_nu = np.where(coarse.volts < v_star, coarse.nu_up, coarse.nu_down)
+        below = np.flatnonzero((coarse.volts < v_star) & (eq_nu <= lo + 0.05 * (hi - lo)))
+        above = np.flatnonzero((coarse.volts > v_star) & (eq_nu >= hi - 0.05 * (hi - lo)))
+        v_a = (coarse.volts[below[-1]] if len(below) else coarse.volts[0]) - 1e-3 * fit_mV
+        v_b = (coarse.volts[above[0]] if len(above) else coarse.volts[-1]) + 1e-3 * fit_mV
+        h = 1e-3 * spacing_mV
+        margin = int(np.ceil(2e-3 / h))
+        k_low = np.arange(int(np.floor((v_a - v_star) / h)), margin + 1)
+        k_high = np.arange(-margin, int(np.ceil((v_b - v_star) / h)) + 1)
+        m = dev.model()
+        unit = m.unit_ev
+        v_low, v_high = v_star + h * k_low, v_star + h * k_high
+        r = branch_width(m, kT_ev(T_kelvin) / unit, v_star / unit, v_low / unit, v_high / unit,
+                         coarse.step, int(seeds), n_equil, n_measure, 1e-3 * fit_mV / unit, cut, seed)
+        return PeakWidth(1e3 * r["width"] * unit, 1e3 * r["width_err"] * unit, r["mu_10"] * unit,
+                         r["mu_90"] * unit, float(v_star), r["nu_low_star"], r["nu_high_star"],
+                         float(spacing_mV), float(fit_mV), int(dev.L), float(T_kelvin), int(seeds),
+                         v_low, r["nu_low"], r["nu_low_err"], v_high, r["nu_high"],
+                         r["nu_high_err"]).as_arrays()
+
+    if not use_cache:
+        return PeakWidth.from_arrays(compute())
+    from .datafiles import cached
+    return PeakWidth.from_arrays(cached("mc-width", params, compute))
+
+
 @dataclass(frozen=True)
 class MCClaims:
     """The Monte Carlo claims of Sec. V (claim ids ``mc.*``), with errors.
 
     step_voltage_lowT (V) at T_low vs e V1 (``V1``, Eqs. 5-6) and the spin-entropy shift kT ln 2;
-    room_T_peak_width_mV and room_T_jump at T_room without disorder; disorder_4pct_jump and
+    room_T_peak_width_mV (+ _err): the resolved 10-90 % width of the equilibrium nu(V) at T_room
+    without disorder (:func:`peak_width`, on a ``width_L`` sample, grid ``width_spacing_mV``; the
+    jump's finite-size rounding is not part of it), room_T_jump the jump there (coarse curve); disorder_4pct_jump and
     disorder_7pct_jump at T_room (1 = fully cooperative); cooperativity_end_T (K, the fitted end of
     the first-order line) and in e^2/(eps b) (cooperativity_end_kT_unit) with W / k_B T_end;
     cooperativity_end_T_zero: the first grid temperature without any jump at this size.
@@ -1162,6 +1413,9 @@ class MCClaims:
     spin_shift_V: float
     T_room: float
     room_T_peak_width_mV: float
+    room_T_peak_width_mV_err: float
+    width_L: int
+    width_spacing_mV: float
     room_T_jump: float
     disorder_4pct_jump: float
     disorder_4pct_jump_err: float
@@ -1188,22 +1442,32 @@ def end_grid_kelvin(dev: "DeviceParams", lo: float = T_END_GRID_UNIT[0], hi: flo
 T_END_RUN = RunParams(n_volts=28, window=(-0.45, 0.25), anchor=False)
 
 
+#: Sample size, grid step (mV) and independent chains of the resolved room-temperature width
+#: (:func:`peak_width`): the claim and the chapter's default.
+WIDTH_L, WIDTH_SPACING_MV, WIDTH_SEEDS = 5, 1.0, 8
+
+
 def mc_claims(dev: DeviceParams = DeviceParams(), run: RunParams = RunParams(), T_low: float = 30.0,
               T_room: float = 300.0, realisations: int = 3, seed: int = 0,
-              T_grid=None, end_run: RunParams = T_END_RUN) -> MCClaims:
+              T_grid=None, end_run: RunParams = T_END_RUN, width_L: int = WIDTH_L,
+              width_spacing_mV: float = WIDTH_SPACING_MV, width_seeds: int = WIDTH_SEEDS) -> MCClaims:
     """Compute the ``mc.*`` claims (every curve cached in ``data/cache``, so a second call is fast).
-    ``T_grid`` (K) defaults to :func:`end_grid_kelvin`."""
+    ``T_grid`` (K) defaults to :func:`end_grid_kelvin`; the width is :func:`peak_width` on a
+    ``width_L`` sample (V* and the window from the ``dev`` sample's coarse curve)."""
     if T_grid is None:
         T_grid = end_grid_kelvin(dev)
     low = curve(dev, T_low, 0.0, 0, run, seed)
     room = curve(dev, T_room, 0.0, 0, run, seed)
+    dev_w = DeviceParams(**dict(dev.as_dict(), L=int(width_L)))
+    width = peak_width(dev_w, T_room, width_spacing_mV, width_seeds, reference=dev, run=run, seed=seed)
     d4 = disorder_average(dev, T_room, 0.04, realisations, run, seed)
     d7 = disorder_average(dev, T_room, 0.07, realisations, run, seed)
     end = cooperativity_end(dev, T_grid, 0.0, end_run, seed)
     return MCClaims(
         T_low=float(T_low), step_voltage_lowT=low.V_star, step_voltage_lowT_err=low.V_star_err,
         V1=low.V_sec3, spin_shift_V=float(kT_ev(T_low) * np.log(2.0)), T_room=float(T_room),
-        room_T_peak_width_mV=room.width_mV, room_T_jump=room.jump,
+        room_T_peak_width_mV=width.width_mV, room_T_peak_width_mV_err=width.width_mV_err,
+        width_L=int(width_L), width_spacing_mV=float(width_spacing_mV), room_T_jump=room.jump,
         disorder_4pct_jump=d4.jump, disorder_4pct_jump_err=d4.jump_err,
         disorder_7pct_jump=d7.jump, disorder_7pct_jump_err=d7.jump_err,
         cooperativity_end_T=end.T_kelvin, cooperativity_end_T_err=end.T_kelvin_err,
