@@ -65,7 +65,7 @@ from tqdm import tqdm
 from supercrystal import claims
 from supercrystal import montecarlo as mc
 from supercrystal.datafiles import download_links, write_figure_data
-from supercrystal.energies import collective_gain
+from supercrystal.energies import collective_gain, device, levels
 from supercrystal.units import kT_ev
 
 params = dict(material=material, a_nm=a_nm, b_nm=b_nm, epsilon_i=epsilon_i, L=L,
@@ -421,6 +421,83 @@ plt.show()
 On the up sweep, over the {glue:text}`n_hot:d` interior voltages, the differences are
 {glue:text}`fluct_zrms:.1f` combined standard errors (root mean square; largest {glue:text}`fluct_zmax:.1f`;
 block errors of both estimates): the two agree within the statistics.
+"""),
+    md(r"""
+### Tetrahedral pores: two steps
+
+With the cations in the tetrahedral pores (two per NC) Sec. III predicts two cooperative steps: at $eV_1$
+(Eqs. 6, 8) all NCs take one electron together, from the empty lattice to the zinc blende $\nu = 1$, and at
+$eV_2 = E_{\nu=2} - E_{\nu=1}$ (Eq. 12) all take a second one, to the fluorite $\nu = 2$. The same engine,
+with tetrahedral pores on a sample of $L$ = {glue:text}`L_tet:d` cells per edge, sweeps each step up from its
+lower plateau's ordered state and down from its upper one's (empty and zinc blende, zinc blende and
+fluorite), in two windows meeting halfway between $V_1$ and $V_2$ (so the sweeps of one step end
+where those of the other begin, and at low temperature each stays on its own branch to the window's end):
+"""),
+    code('''
+L_tet = L_main if production else max(L - 1, 2)  # tetrahedral pores: 2 per NC, so a smaller sample
+dev_tet = mc.DeviceParams(L=L_tet, a_nm=a_nm, b_nm=b_nm, material=material, epsilon=epsilon_i,
+                          pore="tetrahedral")
+lv_tet = levels(device(a_nm, b_nm, material=material, epsilon=epsilon_i, pore="tetrahedral"))
+half = 0.5 * (lv_tet.V2 - lv_tet.V1) / lv_tet.coulomb  # halfway between the steps, e^2/(eps_i b)
+n_tet, meas_tet = (40, 1500) if production else (25, 600)
+runs_tet = {1: (-0.5, half), 2: (-half, 0.5)}  # windows around V1 and V2, e^2/(eps_i b)
+# low T: the step at the grand-potential crossing; room T: the loops are too narrow for it (hysteresis at
+# one or two grid points), the step is the middle of the loop (+- half a grid step)
+tet = {(T, s): mc.curve(dev_tet, T, 0.0, 0, mc.RunParams(n_volts=n_tet, n_measure=meas_tet, window=w,
+                                                         anchor=T == T_low_kelvin), seed, step=s)
+       for T in (T_low_kelvin, T_kelvin) for s, w in runs_tet.items()}
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
+cols_tet = {"volts": np.r_[tet[T_low_kelvin, 1].volts, tet[T_low_kelvin, 2].volts],
+            "step": np.r_[np.ones(n_tet), 2 * np.ones(n_tet)]}
+for ax, T, tag in ((axes[0], T_low_kelvin, "lowT"), (axes[1], T_kelvin, "roomT")):
+    for s in (1, 2):
+        c = tet[T, s]
+        ax.plot(c.volts, c.nu_up, "-", color="C0", label="up sweep" if s == 1 else None)
+        ax.plot(c.volts, c.nu_down, "--", color="C3", label="down sweep" if s == 1 else None)
+        ax.axvline(c.V_star, color="k", lw=0.8, label="computed step $V^*$" if s == 1 else None)
+    ax.axvline(lv_tet.V1 + half * lv_tet.coulomb, color="0.85", lw=4, zorder=0,
+               label="the two steps' windows meet")
+    for name, v, ls in (("$V_1$", lv_tet.V1, ":"), ("$V_2$", lv_tet.V2, "-.")):
+        ax.axvline(v, color="0.4", lw=0.9, ls=ls, label=f"{name} (Sec. III, $T=0$)")
+    ax.set_title(f"$T$ = {T:g} K, tetrahedral pores, {4 * L_tet ** 3} NCs", fontsize=10)
+    ax.set_xlabel("gate voltage $V$ (V)")
+    cols_tet[f"nu_up_{tag}"] = np.r_[tet[T, 1].nu_up, tet[T, 2].nu_up]
+    cols_tet[f"nu_down_{tag}"] = np.r_[tet[T, 1].nu_down, tet[T, 2].nu_down]
+axes[0].set_ylabel("filling $\\\\nu$ (electrons per NC)")
+axes[0].legend(fontsize=7, loc="upper left")
+fig.tight_layout()
+steps_tet = {f"V_star_{tag}_{s}": tet[T, s].V_star for T, tag in ((T_low_kelvin, "lowT"), (T_kelvin, "roomT"))
+             for s in (1, 2)}
+write_figure_data("sec5_monte_carlo", "tetrahedral_two_steps", cols_tet,
+                  dict(params, L_tet=L_tet, n_volts_per_step=n_tet, n_measure=meas_tet, V1=lv_tet.V1,
+                       V2=lv_tet.V2, **steps_tet))
+glue("L_tet", int(L_tet), display=False)
+glue("V1_tet", float(lv_tet.V1), display=False)
+glue("V2_tet", float(lv_tet.V2), display=False)
+for T, tag in ((T_low_kelvin, "lowT"), (T_kelvin, "roomT")):
+    glue(f"tet_shift_{tag}_mV", float(1e3 * kT_ev(T) * np.log(2)), display=False)
+    for s, v in ((1, lv_tet.V1), (2, lv_tet.V2)):
+        c = tet[T, s]
+        glue(f"tet_V{s}_{tag}", float(c.V_star), display=False)
+        glue(f"tet_dV{s}_{tag}_mV", float(1e3 * (v - c.V_star if s == 1 else c.V_star - v)),
+             display=False)  # V1 - V*, V* - V2
+        glue(f"tet_err{s}_{tag}_mV", float(1e3 * c.V_star_err), display=False)
+        glue(f"tet_jump{s}_{tag}", float(c.jump), display=False)
+plt.show()
+''', tags=["hide-input"]),
+    md(r"""
+At {glue:text}`T_low:.0f` K both steps are full jumps ($\Delta\nu$ = {glue:text}`tet_jump1_lowT:.2f` and
+{glue:text}`tet_jump2_lowT:.2f`) at $V^*$ = {glue:text}`tet_V1_lowT:.5f` V, {glue:text}`tet_dV1_lowT_mV:.2f`
+$\pm$ {glue:text}`tet_err1_lowT_mV:.2f` mV below $V_1$ = {glue:text}`V1_tet:.5f` V, and
+{glue:text}`tet_V2_lowT:.5f` V, {glue:text}`tet_dV2_lowT_mV:.2f` $\pm$ {glue:text}`tet_err2_lowT_mV:.2f` mV
+above $V_2$ = {glue:text}`V2_tet:.5f` V: the spin entropy again, $k_BT\ln 2$ =
+{glue:text}`tet_shift_lowT_mV:.2f` mV, now with both signs, since only the zinc blende between the steps has
+singly occupied NCs (the fluorite's are singlets), so the $\nu = 1$ plateau widens on both sides (the tests
+check both at 0.02 $e^2/\epsilon_i b$). At {glue:text}`T_kelvin:.0f` K the middles of the loops lie
+{glue:text}`tet_dV1_roomT_mV:.1f` mV below $V_1$ and {glue:text}`tet_dV2_roomT_mV:.1f` mV above $V_2$
+($\pm$ {glue:text}`tet_err1_roomT_mV:.1f` mV, half a grid step), against $k_BT\ln 2$ =
+{glue:text}`tet_shift_roomT_mV:.1f` mV, with jumps of only {glue:text}`tet_jump1_roomT:.2f` and
+{glue:text}`tet_jump2_roomT:.2f` on this small sample.
 
 ## Temperature and disorder together
 
@@ -560,7 +637,8 @@ cooperativity of Sec. III.
     code('''
 Markdown(download_links("sec5_monte_carlo", ["fig4_quantitative", "fig4_steps", "omega_branches",
                                              "fluctuation_vs_derivative", "peak_map", "cooperativity_end",
-                                             "fig3_contrast", "room_T_width", "room_T_width_convergence"]))
+                                             "fig3_contrast", "room_T_width", "room_T_width_convergence",
+                                             "tetrahedral_two_steps"]))
 ''', tags=["remove-input"]),
 ]
 
