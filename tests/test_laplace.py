@@ -73,7 +73,6 @@ def test_bad_parameters_raise(kwargs):
         lp.solve_cell(**args)
 
 
-@pytest.mark.slow
 def test_filled_fcc_energy_converges_under_refinement():
     """rho = 1, a_c = 0.3: n = 96 and 128 agree to 1e-4 (second-order tail)."""
     a = lp.solve_cell("fcc", 1.0, 0.3, 96).energy
@@ -88,7 +87,6 @@ def test_small_spheres_give_the_cscl_madelung_energy():
     assert abs(s.energy - lp.point_charge_limit("sc")) < 3 * s.h**2
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("lattice, rho", [("fcc", 1.0), ("fcc", 0.8), ("sc", 1.0)])
 def test_finite_differences_agree_with_the_multipole_solution(lattice, rho):
     """Two independent methods for the filled lattice (App. B): FD grid study + a_c^9 extrapolation

@@ -41,7 +41,6 @@ def test_filled_lattice_converges_exponentially_in_order():
     assert abs(e[2] - e[1]) < 1e-6
 
 
-@pytest.mark.slow
 def test_filled_lattice_converges_in_order_at_contact():
     # touching spheres at one potential: the charge vanishes at the contacts, the error falls faster
     # than any power (measured 1e-5, 7e-8, 4e-10 at L = 16, 24, 32)
@@ -70,7 +69,6 @@ def test_six_touching_spheres_screen_the_cation():
     assert s.consistent - s.paper == pytest.approx(-0.5, abs=1e-5)
 
 
-@pytest.mark.slow
 def test_gain_vanishes_at_contact_for_fcc():
     # hence the single pair costs what a pair of the filled lattice costs: u_s - u_full -> 0
     s = metal.single_pair("fcc", 1.0, order=24)
