@@ -37,18 +37,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import special
 
 from .geometry import pore_geometry
+from .metal import check_rho
+from .multipole import real_sph_harm, sphere_quadrature
 
 #: The pore of each lattice whose NN spheres the recursion uses (Sec. IV).
 _PORE = {"fcc": "octahedral", "sc": "cubic"}
-
-
-def _check_rho(rho: float) -> float:
-    if not np.isfinite(rho) or not 0.0 < rho <= 1.0:
-        raise ValueError(f"rho = a_m/b must lie in (0, 1] (got rho={rho!r})")
-    return float(rho)
 
 
 def _check_lattice(lattice: str) -> str:
@@ -163,7 +158,7 @@ def image_recursion(rho: float = 1.0, generations: int = 6, lattice: str = "fcc"
     -------
     Recursion with e_K, the paper's energy 1/2 e phi(r_c) generation by generation.
     """
-    rho = _check_rho(rho)
+    rho = check_rho(rho)
     if int(generations) != generations or generations < 0:
         raise ValueError(f"generations must be a non-negative integer (got {generations!r})")
     centres = sphere_cluster(lattice) if centres is None else np.asarray(centres, dtype=float)
@@ -239,37 +234,12 @@ def _lm(lmax: int) -> tuple[np.ndarray, np.ndarray]:
     return ls, ms
 
 
-def real_sph_harm(lmax: int, theta: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """Orthonormal real spherical harmonics Y_lm(theta, phi), shape (npts, (lmax+1)^2), order (l, m)."""
-    ls, ms = _lm(lmax)
-    y = special.sph_harm_y(ls[None, :], np.abs(ms)[None, :], np.asarray(theta)[:, None],
-                           np.asarray(phi)[:, None])
-    sign = (-1.0) ** np.abs(ms)
-    out = np.where(ms > 0, np.sqrt(2.0) * sign * y.real,
-                   np.where(ms < 0, np.sqrt(2.0) * sign * y.imag, y.real))
-    return out
-
-
 def _exterior_basis(lmax: int, x: np.ndarray, centre: np.ndarray, a: float) -> np.ndarray:
     """(a/r)^(l+1) Y_lm(direction) of points x (n, 3) about ``centre``: the decaying solid harmonics."""
     d = x - centre
     r = np.linalg.norm(d, axis=1)
-    theta = np.arccos(np.clip(d[:, 2] / r, -1.0, 1.0))
-    phi = np.arctan2(d[:, 1], d[:, 0])
     ls, _ = _lm(lmax)
-    return real_sph_harm(lmax, theta, phi) * (a / r)[:, None] ** (ls[None, :] + 1)
-
-
-@lru_cache(maxsize=8)
-def _quadrature(n_theta: int, n_phi: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre x uniform quadrature on the unit sphere: unit vectors (n, 3), weights (n,)."""
-    x, w = np.polynomial.legendre.leggauss(n_theta)
-    phi = 2 * np.pi * np.arange(n_phi) / n_phi
-    ct, ph = np.meshgrid(x, phi, indexing="ij")
-    st = np.sqrt(1 - ct**2)
-    u = np.stack([st * np.cos(ph), st * np.sin(ph), ct], axis=-1).reshape(-1, 3)
-    wt = np.repeat(w, n_phi) * (2 * np.pi / n_phi)
-    return u, wt
+    return real_sph_harm(lmax, d) * (a / r)[:, None] ** (ls[None, :] + 1)
 
 
 @dataclass(frozen=True)
@@ -312,7 +282,7 @@ def recursion_operator(rho: float = 0.8, lmax: int = 10, lattice: str = "fcc",
     Gauss-Seidel map instead (sphere j imaged from the newest charges of spheres i < j), a variant
     of the rules, not the paper's.
     """
-    rho = _check_rho(rho)
+    rho = check_rho(rho)
     if order not in ("jacobi", "sequential"):
         raise ValueError(f"order must be 'jacobi' or 'sequential' (got order={order!r})")
     if int(lmax) != lmax or lmax < 0:
@@ -332,11 +302,9 @@ def build_operator(centres: tuple, a: float, lmax: int, compensate: bool = True,
     centres = np.asarray(centres, dtype=float)
     n = len(centres)
     nlm = (lmax + 1) ** 2
-    u, wq = _quadrature(oversample * (lmax + 1) + 2, oversample * (2 * lmax + 2) + 2)
+    u, wq = sphere_quadrature(oversample * (lmax + 1) + 2, oversample * (2 * lmax + 2) + 2)
     ls, _ = _lm(lmax)
-    theta = np.arccos(np.clip(u[:, 2], -1, 1))
-    phi = np.arctan2(u[:, 1], u[:, 0])
-    ysurf = real_sph_harm(lmax, theta, phi)           # (nq, nlm)
+    ysurf = real_sph_harm(lmax, u)                    # (nq, nlm)
     proj = (ysurf * wq[:, None]).T                    # (nlm, nq): f -> f_lm
     keep = np.ones(nlm)
     if compensate:
