@@ -70,6 +70,14 @@ def _spectral_radius() -> tuple[float, float]:
     return float(r["r16"]), abs(float(r["r16"] - r["r12"]))
 
 
+def _fd(lattice: str) -> str:
+    """App. B's finite-difference filled-lattice energy at rho = 1 (cached grid study), as text."""
+    from . import laplace
+
+    r = laplace.point_cation_limit(laplace.study(lattice, 1.0))
+    return f"{r.value:.5f} +- {r.error:.0e}"
+
+
 #: the rho grid of the Sec. IV chapter's energy curves (cached in data/cache)
 METAL_RHOS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
 
@@ -169,24 +177,24 @@ _COMPUTE: dict[str, tuple[Callable[[], float], str]] = {
     ),
     "metal.fcc.filled": (
         lambda: _metal("fcc", 1.0, "filled"),
-        "periodic multipole solution (cubic harmonics, Ewald for the charges, lattice sums; independent "
+        lambda: "periodic multipole solution (cubic harmonics, Ewald for the charges, lattice sums; independent "
         "of the cut-offs to 1e-10), point cations; equal, within 1e-8, to the consistent single-pair "
         "energy: at contact the touching octahedral cage screens its cation completely, so the "
         "collective gain vanishes. App. B's finite-difference method made convergent (grid refinement, "
-        "cation radius -> 0) gives -1.50942 +- 5e-5, the same number; the paper's -1.48 is an "
-        "under-resolved grid (coarse grids with a_c = 0.15 b give -1.477 to -1.502)",
+        f"cation radius -> 0) gives {_fd('fcc')}, the same number; the paper's -1.48 is an "
+        "under-resolved grid (see App. B: coarse grids with the paper's a_c = 0.15 b scatter by a few hundredths)",
     ),
     "metal.sc.single_pair": (
         lambda: _metal("sc", 1.0, "single", "converged", "paper"),
-        "paper's definition, cation at the cube centre, clusters of spheres until converged; the "
-        "consistent single-pair energy is -1.0784 e^2/b",
+        lambda: "paper's definition, cation at the cube centre, clusters of spheres until converged; the "
+        f"consistent single-pair energy is {_metal('sc', 1.0, 'single', 'converged', 'consistent')[0]:.4f} e^2/b",
     ),
     "metal.sc.filled": (
         lambda: _metal("sc", 1.0, "filled"),
-        "periodic multipole solution, point cations, confirmed by App. B's finite differences "
-        "(-1.07465 +- 1e-5); the paper's -1.22 is not reproduced. It lies above "
-        "the consistent single pair (-1.0784): at contact the simple cubic lattice is slightly "
-        "anti-cooperative",
+        lambda: "periodic multipole solution, point cations, confirmed by App. B's finite differences "
+        f"({_fd('sc')}); the paper's -1.22 is not reproduced. It lies above the consistent single pair "
+        f"({_metal('sc', 1.0, 'single', 'converged', 'consistent')[0]:.4f}): at contact the simple cubic "
+        "lattice is slightly anti-cooperative",
     ),
     "metal.recursion.spectral_radius": (
         _spectral_radius,
@@ -286,6 +294,7 @@ def registry(ids: list[str] | None = None) -> list[Claim]:
         value, err, note = None, None, "not computed yet"
         if cid in _COMPUTE:
             fn, note = _COMPUTE[cid]
+            note = note() if callable(note) else note  # notes that quote other computed numbers
             result = fn()
             value, err = (result if isinstance(result, tuple) else (result, None))
             value = None if value is None else float(value)
