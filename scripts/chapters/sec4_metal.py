@@ -58,7 +58,7 @@ from supercrystal.datafiles import write_figure_data
 params = dict(material=material, a_nm=a_nm)
 paper = {k: v["paper_value"] for k, v in claims.paper_values().items()}
 paper = {k: (float(v) if v not in ("", None) else None) for k, v in paper.items()}
-RHOS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0]
+RHOS = list(claims.METAL_RHOS)
 RHOS_CLUSTER = [0.5, 0.7, 0.8, 0.9, 0.95, 1.0]
 """, tags=["remove-cell"]),
     md(r"""
@@ -101,20 +101,26 @@ glue("sc_single_cons", float(sc_c), display=False)
 glue("sc_single_paper", float(values[("sc", "single", "converged", "paper")].energy), display=False)
 glue("gain_fcc_1", float(six_c - fill_f), display=False)
 glue("gain_sc_1", float(sc_c - fill_s), display=False)
+pv = claims.paper_values()
+for key, name in (("metal.fcc.single_pair_six", "p_six"), ("metal.fcc.filled", "p_fcc"),
+                  ("metal.sc.filled", "p_sc"), ("metal.sc.single_pair", "p_sc_single")):
+    glue(name, float(pv[key]["paper_value"]), display=False)
+    glue(name + "_err", float(pv[key]["paper_error"]), display=False)
 Markdown("\n".join(rows))
 """),
     md(r"""
 The paper's own definition gives {glue:text}`six_paper:.4f` e²/b for six spheres, inside its
-$-1.06 \pm 0.1$; the filled fcc lattice is {glue:text}`filled_fcc:.4f` e²/b (the paper's relaxation on a grid:
-$-1.48 \pm 0.01$, with finite cations; the grid method is repeated in Appendix B). But the consistent single-pair
+{glue:text}`p_six:.2f` ± {glue:text}`p_six_err:.1f`; the filled fcc lattice is {glue:text}`filled_fcc:.4f` e²/b
+(the paper's relaxation on a grid: {glue:text}`p_fcc:.2f` ± {glue:text}`p_fcc_err:.2f`, with finite cations; the
+grid method is repeated in Appendix B). But the consistent single-pair
 energy is {glue:text}`six_cons:.5f` e²/b: at contact the six touching spheres of the octahedral pore form a cage
 that screens the cation almost perfectly (its potential is zero to about $10^{-7}$ e/b: the field leaks only through
 the small triangular windows), so the pair costs what a pair of the filled lattice costs, and the gain
-$u_s - u_{\rm full}$ = {glue:text}`gain_fcc_1:.1e` e²/b vanishes. The paper's comparison of $-1.06$ with $-1.48$
+$u_s - u_{\rm full}$ = {glue:text}`gain_fcc_1:.1e` e²/b vanishes. The paper's comparison of {glue:text}`p_six:.2f` with {glue:text}`p_fcc:.2f`
 mixes the two definitions. In the simple cubic lattice the cage of eight spheres has wide square windows; there the
 single pair ({glue:text}`sc_single_cons:.4f`) is even *lower* than a pair of the filled lattice
-({glue:text}`filled_sc:.4f`; the paper: about $-1.22$, our paper-definition single pair is
-{glue:text}`sc_single_paper:.4f`, the paper about $-0.63$).
+({glue:text}`filled_sc:.4f`; the paper: about {glue:text}`p_sc:.2f`, our paper-definition single pair is
+{glue:text}`sc_single_paper:.4f`, the paper about {glue:text}`p_sc_single:.2f`).
 
 ## Energies versus the metal radius
 """),
