@@ -226,13 +226,13 @@ def test_gate_layer_histogram_matches_exact_enumeration():
 
 def test_gate_layer_pair_potential_is_a_dipole_interaction():
     """Two electrons s below a grounded plane interact by 1/r - 1/sqrt(r^2 + 4 s^2) (their images);
-    in a 24 x 24 layer the periodic replicas change a nearest-neighbour pair by < 2e-3 (they fall as
-    2 s^2 / r^3 and the nearest is 48 b away)."""
+    in a 24 x 24 layer the periodic replicas change a nearest-neighbour pair by 4.5e-4 (measured; they
+    fall as s^2 / r^3 and the nearest is 48 b away), so 1e-3 is allowed."""
     m = mc.gate_layer_model(24, gap_nm=1.25, b_nm=2.5)
     s = 1.5
     direct = 1 / 2.0 - 1 / np.sqrt(4.0 + 4 * s * s)
-    assert m.lattice.G[0, 1] == pytest.approx(direct, abs=2e-3)
-    assert m.lattice.G[0, 0] == pytest.approx(-1 / (2 * s), abs=2e-3)
+    assert m.lattice.G[0, 1] == pytest.approx(direct, abs=1e-3)
+    assert m.lattice.G[0, 0] == pytest.approx(-1 / (2 * s), abs=1e-3)
 
 
 def test_gate_layer_charges_smoothly_without_a_jump():
