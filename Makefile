@@ -22,7 +22,7 @@ install: $(STAMP)
 
 ## execute every chapter with papermill (in place: the committed notebooks are the executed ones)
 execute: $(STAMP)
-	$(RUN) $(BIN)/python -m supercrystal.pipeline --jobs $(JOBS)
+	$(RUN) $(BIN)/python -m supercrystal.book.runner --jobs $(JOBS)
 
 ## render the executed notebooks to _build/html (Jupyter Book never executes: execute_notebooks off)
 html: $(STAMP)
@@ -31,7 +31,7 @@ html: $(STAMP)
 ifdef PARAMS
 ## make book PARAMS=params/pbse.yaml: the whole book for other inputs, into _build/books/<name>/
 book: $(STAMP)
-	$(RUN) $(BIN)/python -m supercrystal.pipeline --params $(PARAMS) --html --jobs $(JOBS)
+	$(RUN) $(BIN)/python -m supercrystal.book.runner --params $(PARAMS) --html --jobs $(JOBS)
 else
 book: execute html
 endif

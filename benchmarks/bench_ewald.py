@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from supercrystal import ewald, geometry
+from supercrystal.lattice import ewald, geometry
 
 
 def main() -> None:

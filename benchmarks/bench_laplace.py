@@ -9,7 +9,7 @@ nodes per octant side n, the spacing h, unknowns, CG iterations, wall time and E
 import sys
 import time
 
-from supercrystal import laplace
+from supercrystal.spheres import laplace
 
 
 def main(n_max: int = 128) -> None:

@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 
-from supercrystal import metal
-from supercrystal import multipole as mp
+from supercrystal.spheres import metal
+from supercrystal.spheres import multipole as mp
 
 
 def image_series(a, b, c, terms=5000):

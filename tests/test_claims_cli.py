@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from supercrystal import claims, cli
+from supercrystal import cli
+from supercrystal.book import claims
 
 SEC3_IDS = ["pore.octahedral.radius", "pore.tetrahedral.radius", "madelung.rocksalt",
             "madelung.zincblende", "madelung.fluorite", "madelung.cscl", "gain.octahedral",
@@ -57,7 +58,7 @@ def test_voltages_bad_input_is_one_line_and_exit_2(capsys):
 
 def test_metal_cli_json_matches_the_solver():
     """`supercrystal metal` prints the conducting-sphere energy of metal.metal_energy, in e^2/b."""
-    from supercrystal import metal
+    from supercrystal.spheres import metal
 
     out = subprocess.run([sys.executable, "-m", "supercrystal", "metal", "--lattice", "fcc", "--rho", "1",
                           "--state", "filled", "--format", "json"], capture_output=True, text=True, check=True)

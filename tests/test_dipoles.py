@@ -6,7 +6,8 @@ import pytest
 from scipy.integrate import quad
 from scipy.special import zeta
 
-from supercrystal import dipoles, ewald, geometry
+from supercrystal.charging import dipoles
+from supercrystal.lattice import ewald, geometry
 
 
 def dirichlet_beta(s: float) -> float:
@@ -202,7 +203,7 @@ def test_point_dipole_conducting_value_is_the_small_d_limit_of_the_ewald_dipole_
 
 
 # ---------------------------------------------------------------- series capacitors (Sec. I)
-from supercrystal import capacitors  # noqa: E402
+from supercrystal.charging import capacitors  # noqa: E402
 
 
 @pytest.mark.parametrize("orientation", capacitors.ORIENTATIONS)
@@ -252,6 +253,6 @@ def test_area_ratio_for_share_inverts_the_share():
 
 
 def test_rocksalt_dipole_energy_is_minus_the_collective_gain_of_sec3():
-    from supercrystal import energies
+    from supercrystal.semiconductor import energies
     # Sec. III: E_s - E_(nu=1) = (M1 - 1)/sqrt2 is exactly the dipole-dipole binding per pair
     assert dipoles.rocksalt_dipoles().exact == pytest.approx(-energies.collective_gain("octahedral"), rel=1e-14)

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from supercrystal import energies, ewald, geometry
+from supercrystal.lattice import ewald, geometry
+from supercrystal.semiconductor import energies
 from supercrystal.units import COULOMB_EV_NM
 
 

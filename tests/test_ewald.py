@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from supercrystal import ewald, geometry
+from supercrystal.lattice import ewald, geometry
 
 # Reference values from the literature, to 6 digits, used as a sanity check only (the tight check is
 # Ewald against the independent direct summation below).

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from supercrystal import geometry
+from supercrystal.lattice import geometry
 
 
 def test_fcc_nearest_neighbour_distance_is_2b():

@@ -1,8 +1,8 @@
-"""Tests of the Appendix A image recursion (supercrystal.images)."""
+"""Tests of the Appendix A image recursion (supercrystal.spheres.images)."""
 import numpy as np
 import pytest
 
-from supercrystal import images as im
+from supercrystal.spheres import images as im
 
 
 def test_kelvin_image_makes_the_sphere_an_equipotential_at_zero():

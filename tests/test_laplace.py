@@ -1,8 +1,8 @@
-"""Tests of the finite-difference Laplace solver of Appendix B (supercrystal.laplace)."""
+"""Tests of the finite-difference Laplace solver of Appendix B (supercrystal.spheres.laplace)."""
 import numpy as np
 import pytest
 
-from supercrystal import laplace as lp
+from supercrystal.spheres import laplace as lp
 
 
 @pytest.mark.parametrize("lattice, rho, a_c", [("fcc", 1.0, 0.2), ("sc", 0.8, 0.3)])
@@ -90,9 +90,9 @@ def test_small_spheres_give_the_cscl_madelung_energy():
 @pytest.mark.parametrize("lattice, rho", [("fcc", 1.0), ("fcc", 0.8), ("sc", 1.0)])
 def test_finite_differences_agree_with_the_multipole_solution(lattice, rho):
     """Two independent methods for the filled lattice (App. B): FD grid study + a_c^9 extrapolation
-    against the periodic multipole solution (supercrystal.metal).  Measured differences 2e-5 (fcc,
+    against the periodic multipole solution (supercrystal.spheres.metal).  Measured differences 2e-5 (fcc,
     rho = 1), 6e-6, 7e-6; the FD error estimate is 2e-5 or less, so 5e-5 is allowed."""
-    metal = pytest.importorskip("supercrystal.metal")
+    metal = pytest.importorskip("supercrystal.spheres.metal")
     fd = lp.point_cation_limit(lp.study(lattice, rho))
     mp = metal.filled_lattice(lattice, rho).energy
     assert fd.value == pytest.approx(mp, abs=5e-5)

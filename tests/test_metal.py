@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from supercrystal import geometry, metal
-from supercrystal.ewald import madelung
+from supercrystal.lattice import geometry
+from supercrystal.spheres import metal
+from supercrystal.lattice.ewald import madelung
 
 
 def _madelung_energy(lattice):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from supercrystal import multipole as mp
+from supercrystal.spheres import multipole as mp
 
 
 def image_series(a, b, c, terms=5000):

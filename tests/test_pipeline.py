@@ -1,7 +1,7 @@
 """The book pipeline: parameter files are checked against the chapters' parameters cells."""
 import pytest
 
-from supercrystal import pipeline
+from supercrystal.book import runner as pipeline
 
 
 def test_parameters_are_read_from_every_chapter_with_ranges():
@@ -48,7 +48,7 @@ def test_every_parameters_cell_line_is_understood_by_papermill():
     import nbformat
     import papermill
 
-    from supercrystal.pipeline import chapters
+    from supercrystal.book.runner import chapters
 
     for nb in chapters():
         cells = [c for c in nbformat.read(nb, as_version=4).cells if "parameters" in c.metadata.get("tags", [])]

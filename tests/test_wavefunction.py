@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from supercrystal import wavefunction as wf
+from supercrystal.semiconductor import wavefunction as wf
 
 
 def test_psi_1s_is_normalised():

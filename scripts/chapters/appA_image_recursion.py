@@ -54,8 +54,9 @@ import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
-from supercrystal import claims, images
-from supercrystal.datafiles import cached, download_links, write_figure_data
+from supercrystal.book import claims
+from supercrystal.spheres import images
+from supercrystal.book.datafiles import cached, download_links, write_figure_data
 
 params = dict(rho=rho, generations=generations, lmax=lmax, operator_generations=operator_generations,
               eta_min=eta_min, eta_max=eta_max, rho_min=rho_min)

@@ -71,8 +71,9 @@ import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
-from supercrystal import claims, laplace, metal
-from supercrystal.datafiles import download_links, write_figure_data
+from supercrystal.book import claims
+from supercrystal.spheres import laplace, metal
+from supercrystal.book.datafiles import download_links, write_figure_data
 
 fractions = (fraction_small, fraction_mid, fraction_large)
 ns = (n_coarse, n_mid, n_fine)

@@ -54,7 +54,7 @@ $$
 
 Here every term is computed: the capacitance matrix of a neutral patch of the filled lattice (NC spheres of
 radius $\rho b$, cation spheres of radius $a_c$) comes from the multipole solver of
-`supercrystal.multipole`, and $C^{-1}$ gives Eqs. (15)-(20) term by term.
+`supercrystal.spheres.multipole`, and $C^{-1}$ gives Eqs. (15)-(20) term by term.
 """),
     code(r"""
 rho: float = 0.8  # metal sphere radius a_m / b, dimensionless (0, 1)
@@ -68,8 +68,8 @@ import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
-from supercrystal import metal
-from supercrystal.datafiles import write_figure_data
+from supercrystal.spheres import metal
+from supercrystal.book.datafiles import write_figure_data
 
 STEM = "appC_inequality"
 params = dict(rho=rho, a_c=a_c)
@@ -135,7 +135,7 @@ between $\rho$ = 0.95 and contact) the sum $S$ must be positive: there the fille
 against such an exchange, and the inequality (20) does not hold. So Appendix C proves cooperativity only where Eq. (18) holds, which has to be checked, as here.
 """),
     code(r"""
-from supercrystal.datafiles import download_links
+from supercrystal.book.datafiles import download_links
 Markdown(download_links(STEM, ["terms_fcc", "terms_sc"]))
 """, tags=["remove-input"]),
 ]

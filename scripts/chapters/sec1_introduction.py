@@ -48,8 +48,10 @@ import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
-from supercrystal import capacitors, energies, geometry
-from supercrystal.datafiles import download_links, write_figure_data
+from supercrystal.charging import capacitors
+from supercrystal.lattice import geometry
+from supercrystal.semiconductor import energies
+from supercrystal.book.datafiles import download_links, write_figure_data
 
 geometry.check_pore(pore)
 if int(n_layers) != n_layers or not 1 <= n_layers <= 6:

@@ -44,8 +44,11 @@ from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 from myst_nb import glue
 from scipy.optimize import brentq
 
-from supercrystal import dipoles, geometry, materials, units
-from supercrystal.datafiles import download_links, write_figure_data
+from supercrystal import units
+from supercrystal.charging import dipoles
+from supercrystal.lattice import geometry
+from supercrystal.semiconductor import materials
+from supercrystal.book.datafiles import download_links, write_figure_data
 
 if not 0 < a_nm < b_nm:
     raise ValueError(f"need 0 < a_nm < b_nm (got a_nm={a_nm}, b_nm={b_nm})")

@@ -16,7 +16,7 @@ spheres (infinite dielectric constant, the strongest images possible), computes 
 electron-cation pair in the empty lattice and the energy per pair of the filled lattice, and finds the filled
 lattice lower. The paper could only approximate: a damped image recursion over six spheres (Appendix A) and a
 relaxation on a grid (Appendix B). Here both energies come from a multipole solution of conducting spheres that
-converges exponentially in the expansion order (`supercrystal.multipole`), for any metal radius
+converges exponentially in the expansion order (`supercrystal.spheres.multipole`), for any metal radius
 $a_m = \rho b$ ($\rho = 1$ is the paper's case of touching spheres; an insulating shell gives $\rho \approx 0.8$).
 
 The energy of charged conducting spheres is, with $C_{ij}$ the matrix of electrostatic induction,
@@ -52,8 +52,10 @@ import numpy as np
 from IPython.display import Markdown
 from myst_nb import glue
 
-from supercrystal import claims, materials, metal, wavefunction
-from supercrystal.datafiles import write_figure_data
+from supercrystal.book import claims
+from supercrystal.semiconductor import materials, wavefunction
+from supercrystal.spheres import metal
+from supercrystal.book.datafiles import write_figure_data
 
 params = dict(material=material, a_nm=a_nm)
 paper = {k: v["paper_value"] for k, v in claims.paper_values().items()}
@@ -224,7 +226,7 @@ glue("eps_mat", float(eps), display=False)
 Markdown(f"For {material} ($\\epsilon$ = {eps:g}) with $a$ = {a_nm:g} nm: $E_{{as}}/e$ = {e_as:.4f} V.")
 """, tags=["hide-input"]),
     code(r"""
-from supercrystal.datafiles import download_links
+from supercrystal.book.datafiles import download_links
 Markdown(download_links(STEM, ["energy_vs_rho_fcc", "energy_vs_rho_sc", "single_converged_fcc",
                                "single_converged_sc", "gain_fcc", "gain_sc", "gain_converged_fcc",
                                "gain_converged_sc"]))

@@ -62,10 +62,10 @@ from IPython.display import Markdown
 from myst_nb import glue
 from tqdm import tqdm
 
-from supercrystal import claims
+from supercrystal.book import claims
 from supercrystal import montecarlo as mc
-from supercrystal.datafiles import download_links, write_figure_data
-from supercrystal.energies import collective_gain, device, levels
+from supercrystal.book.datafiles import download_links, write_figure_data
+from supercrystal.semiconductor.energies import collective_gain, device, levels
 from supercrystal.units import kT_ev
 
 params = dict(material=material, a_nm=a_nm, b_nm=b_nm, epsilon_i=epsilon_i, L=L,

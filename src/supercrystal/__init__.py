@@ -1,8 +1,29 @@
 """supercrystal: reproducible companion to Chen, Skinner & Shklovskii, PRB 84, 245304 (2011).
 
-Cooperative charging of a nanocrystal super-crystal gated by an ionic liquid.  One module per piece
-of physics: :mod:`geometry` (lattices and pores), :mod:`ewald` (Madelung constants), :mod:`wavefunction`
-(Eqs. 1-2, the 1s-1s repulsion), :mod:`energies` (Eqs. 3-12, V1, V2), :mod:`materials`,
-:mod:`claims` (the registry of the paper's numerical claims).
+Cooperative charging of a nanocrystal (NC) super-crystal gated by an ionic liquid.  The folders read like
+the paper; physics modules are pure functions (no files, no cache), the book side is apart.
+
+Physics
+    lattice.geometry        fcc and simple cubic super-lattices, pores, the charge lattices (Secs. III-IV)
+    lattice.ewald           Madelung constants and periodic pair tables by Ewald summation (Eqs. 4, 8, 11)
+    semiconductor.materials effective masses and dielectric constants (data/materials.csv)
+    semiconductor.wavefunction  Eq. (1)-(2): the 1s electron, confinement, 1s-1s repulsion
+    semiconductor.energies  Eqs. (3)-(12): single-pair and filled energies, V1 and V2
+    semiconductor.fluctuations  Sec. V estimates: W versus k_B T (Eq. 13), size disorder
+    charging.capacitors     Sec. I: the series capacitor between gate and super-crystal
+    charging.dipoles        Sec. II: dipole lattice sums, rock-salt capacitor and the Fig. 3 layer
+    spheres.multipole       Sec. IV / App. C: conducting spheres by a multipole expansion (Eq. 14)
+    spheres.metal           Sec. IV / App. C: metallic-NC single-pair and filled energies, the gain
+    spheres.images          App. A: the image-charge recursion and its spectral radius
+    spheres.laplace         App. B: finite-difference Laplace solver of the filled unit cell
+    montecarlo              Sec. V: grand-canonical lattice Monte Carlo (Fig. 4, temperature, disorder)
+    units                   Gaussian inside, nm / eV / volts at the edges (scipy.constants)
+
+Book side (imports the physics, never the reverse)
+    paths                   the repository root and data/
+    book.datafiles          figure data files (the numbers behind every figure)
+    book.claims             the registry of the paper's numerical claims, recomputed live
+    book.runner             papermill execution of the chapters, parameter files
+    cli                     ``supercrystal claims|voltages|metal``
 """
 __version__ = "0.1.0"

@@ -15,7 +15,8 @@ import argparse
 import json
 import sys
 
-from . import claims, energies
+from supercrystal.book import claims
+from supercrystal.semiconductor import energies
 
 
 def _claims(args: argparse.Namespace) -> str:
@@ -39,7 +40,7 @@ def _voltages(args: argparse.Namespace) -> str:
 
 
 def _metal(args: argparse.Namespace) -> str:
-    from . import metal  # the conducting-sphere solver is imported only when asked for
+    from supercrystal.spheres import metal  # the conducting-sphere solver is imported only when asked for
 
     res = metal.metal_energy(args.lattice, args.rho, args.state, spheres=args.spheres,
                              definition=args.definition)

@@ -20,10 +20,12 @@ from typing import Callable
 import functools
 import math as _math
 
-from . import dipoles, energies, fluctuations, geometry, wavefunction
-from .datafiles import data_dir
-from .ewald import madelung
-from .materials import material
+from supercrystal.charging import dipoles
+from supercrystal.lattice import geometry
+from supercrystal.semiconductor import energies, fluctuations, wavefunction
+from supercrystal.paths import data_dir
+from supercrystal.lattice.ewald import madelung
+from supercrystal.semiconductor.materials import material
 
 STATUSES = ("reproduced", "corrected", "computed", "open")
 
@@ -51,7 +53,7 @@ class Claim:
 
 def _metal(*args) -> tuple[float, float]:
     """Sec. IV energy (e^2/b) and its error from the conducting-sphere solver (cached in data/cache)."""
-    from . import metal
+    from supercrystal.spheres import metal
 
     res = metal.metal_energy(*args)
     return res.energy, res.error
@@ -60,8 +62,8 @@ def _metal(*args) -> tuple[float, float]:
 def _spectral_radius() -> tuple[float, float]:
     """App. A: spectral radius of the image recursion (fcc, six spheres, rho = 1) at multipole order 16,
     with the change from order 12 as its truncation error (cached in data/cache)."""
-    from . import images
-    from .datafiles import cached
+    from supercrystal.spheres import images
+    from supercrystal.book.datafiles import cached
 
     def compute():
         return {"r12": images.spectral_radius(1.0, 12), "r16": images.spectral_radius(1.0, 16)}
@@ -72,7 +74,7 @@ def _spectral_radius() -> tuple[float, float]:
 
 def _fd(lattice: str) -> str:
     """App. B's finite-difference filled-lattice energy at rho = 1 (cached grid study), as text."""
-    from . import laplace
+    from supercrystal.spheres import laplace
 
     r = laplace.point_cation_limit(laplace.study(lattice, 1.0))
     return f"{r.value:.5f} +- {r.error:.0e}"
@@ -84,7 +86,7 @@ METAL_RHOS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
 
 def _gain_vanishing_rho(lattice: str) -> float | None:
     """Smallest rho of METAL_RHOS where the collective gain is zero (or negative) within 3 errors."""
-    from . import metal
+    from supercrystal.spheres import metal
 
     for rho in METAL_RHOS:
         gain, err = metal.collective_gain(lattice, rho)
@@ -96,7 +98,7 @@ def _gain_vanishing_rho(lattice: str) -> float | None:
 @functools.lru_cache(maxsize=1)
 def _mc():
     """The Monte Carlo claims of Sec. V, once per process (every run is cached in data/cache)."""
-    from . import montecarlo
+    from supercrystal import montecarlo
 
     return montecarlo.mc_claims()
 

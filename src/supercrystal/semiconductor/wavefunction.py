@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import integrate, optimize, special
 
-from .units import COULOMB_EV_NM, HBAR2_OVER_2M0_EV_NM2
+from supercrystal.units import COULOMB_EV_NM, HBAR2_OVER_2M0_EV_NM2
 
 
 def psi_1s(r: np.ndarray, a: float = 1.0) -> np.ndarray:

@@ -9,7 +9,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .datafiles import data_dir
+from supercrystal.paths import data_dir
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,11 @@ from functools import lru_cache
 import numpy as np
 from scipy import constants as sc
 
-from . import geometry, wavefunction
-from .ewald import madelung
-from .materials import material as lookup_material
-from .units import COULOMB_EV_NM
+from supercrystal.lattice import geometry
+from supercrystal.semiconductor import wavefunction
+from supercrystal.lattice.ewald import madelung
+from supercrystal.semiconductor.materials import material as lookup_material
+from supercrystal.units import COULOMB_EV_NM
 
 #: Filled-lattice crystal of each pore kind at nu = 1 (Eqs. 4, 8).
 NU1_CRYSTAL = {"octahedral": "rocksalt", "tetrahedral": "zincblende"}
@@ -215,7 +216,7 @@ def nu2_interaction_energy() -> float:
     charge excluded) and at the empty pore.  The paper calls E_c unknown; numerically
     E_c = -1.76267 e^2/(eps d), the CsCl Madelung constant.
     """
-    from .ewald import ewald_pair_matrix
+    from supercrystal.lattice.ewald import ewald_pair_matrix
 
     zb = geometry.crystal("zincblende")
     empty = geometry.pore_sites("tetrahedral-")

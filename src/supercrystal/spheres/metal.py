@@ -38,10 +38,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import geometry
-from .datafiles import cached
-from .ewald import ewald_kernel, madelung
-from .multipole import (
+from supercrystal.lattice import geometry
+from supercrystal.lattice.geometry import check_rho
+from supercrystal.book.datafiles import cached
+from supercrystal.lattice.ewald import ewald_kernel, madelung
+from supercrystal.spheres.multipole import (
     Conductor,
     coupling_block,
     real_sph_harm,
@@ -55,17 +56,6 @@ SPHERES = ("six", "converged")
 DEFINITIONS = ("consistent", "paper")
 _CRYSTAL = {"fcc": "rocksalt", "sc": "cscl"}
 _PORE = {"fcc": "octahedral", "sc": "cubic"}
-
-
-def check_rho(rho: float) -> float:
-    """Return rho = a_m / b if 0 < rho <= 1, else raise ValueError naming it."""
-    try:
-        r = float(rho)
-    except (TypeError, ValueError):
-        raise ValueError(f"rho must be a number in (0, 1] (got rho={rho!r})") from None
-    if not np.isfinite(r) or r <= 0 or r > 1:
-        raise ValueError(f"rho = a_m/b must lie in (0, 1] (got rho={rho!r})")
-    return r
 
 
 def _check_choice(name: str, value, allowed) -> None:

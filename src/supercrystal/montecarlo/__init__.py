@@ -14,7 +14,7 @@ c_p in {0, 1} cations.  The grand Hamiltonian, in units of e^2/(eps b) (eps unif
     U = 1/2 sum_ab q_a q_b G_ab,   q = -n_i at NC i, +c_p at pore p,
 
 mu = eV the electrochemical potential set by the gate, G the periodic Ewald pair table of
-:func:`supercrystal.ewald.supercell_pair_matrix` (units 1/b).
+:func:`supercrystal.lattice.ewald.supercell_pair_matrix` (units 1/b).
 
 Self and on-site convention.  G_aa is the interaction of a unit charge with its own periodic images (the
 point charge's self energy at distance 0 is excluded), so U is the complete Ewald energy of the periodic
@@ -25,7 +25,7 @@ electron-cation pair, hop an electron, hop a cation), so the neutralising-backgr
 Ewald table multiplies (sum q)^2 = 0 and never enters.
 
 Units: the engine is dimensionless (energies e^2/(eps b), lengths b); :func:`mc_model` converts from a
-device (nm, eV) with :mod:`supercrystal.energies` and volts = mu * e^2/(eps b) / e at the edges.  The
+device (nm, eV) with :mod:`supercrystal.semiconductor.energies` and volts = mu * e^2/(eps b) / e at the edges.  The
 Coulomb unit uses the uniform eps of the device; the chapter uses eps = eps_i = 2, the ionic liquid's
 value of Sec. V, and E_r = 1.786 e^2/(eps a) with the same eps (Sec. III's uniform-dielectric model).
 
@@ -62,10 +62,11 @@ except ImportError:  # pragma: no cover
             return args[0]
         return lambda f: f
 
-from . import geometry, wavefunction
-from .energies import Levels, device, levels
-from .ewald import supercell_pair_matrix
-from .units import kT_ev
+from supercrystal.lattice import geometry
+from supercrystal.semiconductor import wavefunction
+from supercrystal.semiconductor.energies import Levels, device, levels
+from supercrystal.lattice.ewald import supercell_pair_matrix
+from supercrystal.units import kT_ev
 
 #: Version of the engine and of its protocols, part of every cache key (bump on any change that
 #: alters the numbers, so that stale cached curves are never served).
@@ -901,7 +902,7 @@ class ChargingCurve:
     step: int
 
     def as_arrays(self) -> dict[str, np.ndarray]:
-        """All fields as numpy arrays (for :func:`supercrystal.datafiles.cached`)."""
+        """All fields as numpy arrays (for :func:`supercrystal.book.datafiles.cached`)."""
         return {k: np.asarray(getattr(self, k)) for k in self.__dataclass_fields__}
 
     @classmethod
@@ -1026,7 +1027,7 @@ def curve(dev: DeviceParams, T_kelvin: float, spread: float = 0.0, realisation: 
 
     if not use_cache:
         return ChargingCurve.from_arrays(compute())
-    from .datafiles import cached
+    from supercrystal.book.datafiles import cached
     return ChargingCurve.from_arrays(cached("mc-curve", params, compute))
 
 
@@ -1103,7 +1104,7 @@ def cooperativity_end(dev: DeviceParams, T_grid, spread: float = 0.0,
     Near the end point the jump vanishes as (T_c - T)^beta; jump^(1/beta) is fitted linearly in T
     on the points with jump >= ``fit_min`` (smaller jumps are dominated by finite-size rounding).
     """
-    from .energies import collective_gain
+    from supercrystal.semiconductor.energies import collective_gain
 
     T_grid = np.sort(np.asarray(T_grid, float))
     js = np.array([curve(dev, T, spread, 0, run, seed).jump for T in T_grid])
@@ -1389,7 +1390,7 @@ def peak_width(dev: DeviceParams, T_kelvin: float, spacing_mV: float = 1.0, seed
 
     if not use_cache:
         return PeakWidth.from_arrays(compute())
-    from .datafiles import cached
+    from supercrystal.book.datafiles import cached
     return PeakWidth.from_arrays(cached("mc-width", params, compute))
 
 

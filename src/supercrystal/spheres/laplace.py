@@ -33,7 +33,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import linalg as spla
 
-from .geometry import cube_side, nc_sites, pore_geometry, pore_sites
+from supercrystal.lattice.geometry import cube_side, nc_sites, pore_geometry, pore_sites
 
 _PORE = {"fcc": "octahedral", "sc": "cubic"}
 
@@ -282,7 +282,7 @@ def richardson(h: np.ndarray, energy: np.ndarray, order: float = 2.0) -> Extrapo
 
 def point_charge_limit(lattice: str = "fcc") -> float:
     """rho, a_c -> 0 limit of E: the Madelung energy -M/d of point charges (rock salt or CsCl), e^2/b."""
-    from .ewald import madelung
+    from supercrystal.lattice.ewald import madelung
 
     name = "rocksalt" if lattice == "fcc" else "cscl"
     d = pore_geometry(_PORE[lattice], lattice).nn_distance
@@ -364,7 +364,7 @@ def study(lattice: str = "fcc", rho: float = 1.0, fractions=(0.48, 0.6, 0.72), n
     The cache key holds every parameter (``laplace_grid_study`` + lattice, rho, fractions, ns);
     ``SUPERCRYSTAL_REFRESH_CACHE=1`` or ``refresh=True`` recomputes (minutes for n = 160).
     """
-    from .datafiles import cached
+    from supercrystal.book.datafiles import cached
 
     check_parameters(lattice, rho, min(fractions) * free_pore_radius(lattice, rho))
     free = free_pore_radius(lattice, rho)

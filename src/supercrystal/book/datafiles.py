@@ -1,7 +1,7 @@
 """Where numbers live on disk: inputs, the numbers behind every figure, and cached slow results.
 
 * ``data/`` holds inputs (``materials.csv``) and ``paper_values.csv`` (the paper's printed numbers,
-  read only for comparison by :mod:`supercrystal.claims` and the chapters' tables).
+  read only for comparison by :mod:`supercrystal.book.claims` and the chapters' tables).
 * ``data/figures/<chapter>/<figure>.csv``: the numbers behind each figure, written by the chapter
   through :func:`write_figure_data`, each with a header naming the parameters and package version.
   ``SUPERCRYSTAL_FIGURE_DIR`` redirects them (the tests do, to compare a fresh run with the
@@ -20,13 +20,8 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from . import __version__
-
-
-def data_dir() -> Path:
-    """The project's ``data/`` folder (``SUPERCRYSTAL_DATA_DIR`` overrides)."""
-    env = os.environ.get("SUPERCRYSTAL_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+from supercrystal import __version__
+from supercrystal.paths import data_dir
 
 
 def figure_dir() -> Path:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import erf, erfc, erfcx, gamma, gammaincc
 
-from . import ewald, geometry
+from supercrystal.lattice import ewald, geometry
 
 LAYERS = ("square", "triangular")
 

@@ -1,6 +1,6 @@
 """Execute the book's chapters with papermill (the one executor of the book; not physics).
 
-``python -m supercrystal.pipeline [--out DIR] [--params FILE.yaml] [--jobs 2] [chapter ...]``
+``python -m supercrystal.book.runner [--out DIR] [--params FILE.yaml] [--jobs 2] [chapter ...]``
 
 * Chapters are the notebooks listed in ``_toc.yml`` (in order).
 * Each chapter is executed from a *clean* copy of its source: cells that an earlier papermill run left
@@ -30,7 +30,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from supercrystal.paths import ROOT
+
 _STALE_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
 
@@ -148,7 +149,7 @@ def check_parameter_file(values: dict, root: Path = ROOT) -> dict[str, dict]:
     Raises ``ValueError`` naming the key for an unknown key, a wrong type, a value outside the
     declared range or an unknown material.
     """
-    from .materials import names as material_names
+    from supercrystal.semiconductor.materials import names as material_names
 
     decl = parameters(root)
     by_name: dict[str, list[Parameter]] = {}

@@ -45,6 +45,17 @@ _FRACTIONAL_PORES = {
 }
 
 
+def check_rho(rho: float) -> float:
+    """Return rho = a_m / b if 0 < rho <= 1, else raise ValueError naming it."""
+    try:
+        r = float(rho)
+    except (TypeError, ValueError):
+        raise ValueError(f"rho must be a number in (0, 1] (got rho={rho!r})") from None
+    if not np.isfinite(r) or r <= 0 or r > 1:
+        raise ValueError(f"rho = a_m/b must lie in (0, 1] (got rho={rho!r})")
+    return r
+
+
 def check_lattice(lattice: str) -> str:
     """Return ``lattice`` if it is known, else raise ``ValueError`` naming the parameter."""
     if lattice not in LATTICES:

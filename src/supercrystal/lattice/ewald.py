@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import erfc
 
-from .geometry import Crystal, crystal
+from supercrystal.lattice.geometry import Crystal, crystal
 
 #: Default accuracy of the Ewald sums (absolute, in units of 1/length).
 EWALD_TOL = 1e-13
@@ -179,7 +179,7 @@ def madelung(name: str | Crystal, alpha_scale: float = 1.0, tol: float = EWALD_T
 
     Parameters
     ----------
-    name : "rocksalt", "zincblende", "fluorite", "cscl" or a :class:`~supercrystal.geometry.Crystal`.
+    name : "rocksalt", "zincblende", "fluorite", "cscl" or a :class:`~supercrystal.lattice.geometry.Crystal`.
     alpha_scale : multiplies the default splitting parameter (the result must not depend on it).
 
     Returns

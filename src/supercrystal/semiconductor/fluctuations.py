@@ -1,7 +1,7 @@
 """The temperature and size-disorder estimates of Sec. V (W versus k_B T, Eq. 13).
 
 * Cooperative gain per nearest-neighbour pair W = g e^2/(eps_i b), with g the exact gain coefficient of
-  :func:`supercrystal.energies.collective_gain` (the paper rounds it to 0.5) and eps_i ~ 2 the ionic
+  :func:`supercrystal.semiconductor.energies.collective_gain` (the paper rounds it to 0.5) and eps_i ~ 2 the ionic
   liquid's dielectric constant (Sec. V); compared with k_B T.
 * Eq. (13): a spread delta a of the NC radius spreads the confinement energy by
   delta E_q = E_q 2 delta a / a (linearised), or exactly E_q(a - delta a) - E_q(a) above and
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .energies import collective_gain
-from .units import COULOMB_EV_NM, kT_ev
-from .wavefunction import confinement_energy_ev
+from supercrystal.semiconductor.energies import collective_gain
+from supercrystal.units import COULOMB_EV_NM, kT_ev
+from supercrystal.semiconductor.wavefunction import confinement_energy_ev
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .geometry import pore_geometry
-from .metal import check_rho
-from .multipole import real_sph_harm, sphere_quadrature
+from supercrystal.lattice.geometry import check_rho, pore_geometry
+from supercrystal.spheres.multipole import real_sph_harm, sphere_quadrature
 
 #: The pore of each lattice whose NN spheres the recursion uses (Sec. IV).
 _PORE = {"fcc": "octahedral", "sc": "cubic"}

@@ -1,0 +1,9 @@
+"""The book side, apart from the physics: results on disk, the claims registry, the chapter runner.
+
+* :mod:`~supercrystal.book.datafiles` -- figure data files (the numbers behind every figure).
+* :mod:`~supercrystal.book.claims` -- the registry of the paper's numerical claims, recomputed live.
+* :mod:`~supercrystal.book.runner` -- papermill execution of the chapters and parameter files.
+
+Nothing under :mod:`supercrystal.lattice`, :mod:`~supercrystal.semiconductor`, :mod:`~supercrystal.charging`,
+:mod:`~supercrystal.spheres` or :mod:`~supercrystal.montecarlo` imports from here.
+"""

@@ -1,0 +1,7 @@
+"""Metallic NCs as conducting spheres: Sec. IV and Appendices A-C.
+
+* :mod:`~supercrystal.spheres.multipole` -- exact multipole solution for conducting spheres and point charges.
+* :mod:`~supercrystal.spheres.metal` -- single-pair and filled-lattice energies, the gain, App. C.
+* :mod:`~supercrystal.spheres.images` -- App. A's image recursion and its spectral radius.
+* :mod:`~supercrystal.spheres.laplace` -- App. B's finite-difference Laplace solver.
+"""
