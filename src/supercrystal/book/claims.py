@@ -98,9 +98,7 @@ def _gain_vanishing_rho(lattice: str) -> float | None:
 @functools.lru_cache(maxsize=1)
 def _mc():
     """The Monte Carlo claims of Sec. V, once per process (every run is cached in data/cache)."""
-    from supercrystal import montecarlo
-
-    return montecarlo.mc_claims()
+    return mc_claims()
 
 
 def _tetra_d() -> float:
@@ -331,3 +329,89 @@ def as_markdown(claims: list[Claim]) -> str:
         lines.append(f"| `{c.id}` | {c.section} | {c.equation} | {paper} | {value} | "
                      f"{c.unit} | {c.status} | {note} |")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# The Monte Carlo claims of Sec. V (ids mc.*), from the runs of supercrystal.montecarlo (every run
+# cached in data/cache); the package is imported when a claim is computed, not with this module.
+
+
+@dataclass(frozen=True)
+class MCClaims:
+    """The Monte Carlo claims of Sec. V (claim ids ``mc.*``), with errors.
+
+    step_voltage_lowT (V) at T_low vs e V1 (``V1``, Eqs. 5-6) and the spin-entropy shift kT ln 2;
+    room_T_peak_width_mV (+ _err): the resolved 10-90 % width of the equilibrium nu(V) at T_room
+    without disorder (:func:`supercrystal.montecarlo.peak_width`, on a ``width_L`` sample, grid
+    ``width_spacing_mV``; the jump's finite-size rounding is not part of it), room_T_jump the jump
+    there (coarse curve); disorder_4pct_jump and disorder_7pct_jump at T_room (1 = fully
+    cooperative); cooperativity_end_T (K, the fitted end of the first-order line) and in
+    e^2/(eps b) (cooperativity_end_kT_unit) with W / k_B T_end; cooperativity_end_T_zero: the first
+    grid temperature without any jump at this size.
+    """
+
+    T_low: float
+    step_voltage_lowT: float
+    step_voltage_lowT_err: float
+    V1: float
+    spin_shift_V: float
+    T_room: float
+    room_T_peak_width_mV: float
+    room_T_peak_width_mV_err: float
+    width_L: int
+    width_spacing_mV: float
+    room_T_jump: float
+    disorder_4pct_jump: float
+    disorder_4pct_jump_err: float
+    disorder_7pct_jump: float
+    disorder_7pct_jump_err: float
+    cooperativity_end_T: float
+    cooperativity_end_T_err: float
+    cooperativity_end_T_zero: float
+    cooperativity_end_kT_unit: float
+    W_over_kT_end: float
+
+
+#: Sample size and grid step (mV) of the claim's resolved room-temperature width
+#: (:func:`supercrystal.montecarlo.peak_width`; its chains: ``montecarlo.WIDTH_SEEDS``).
+WIDTH_L, WIDTH_SPACING_MV = 5, 1.0
+
+
+def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, realisations: int = 3,
+              seed: int = 0, T_grid=None, end_run=None, width_L: int = WIDTH_L,
+              width_spacing_mV: float = WIDTH_SPACING_MV, width_seeds: int | None = None) -> MCClaims:
+    """Compute the ``mc.*`` claims (every curve cached in ``data/cache``, so a second call is fast).
+
+    ``dev`` and ``run`` default to :class:`supercrystal.montecarlo.DeviceParams` and ``RunParams()``,
+    ``end_run`` to ``montecarlo.T_END_RUN``, ``width_seeds`` to ``montecarlo.WIDTH_SEEDS``, ``T_grid``
+    (K) to :func:`supercrystal.montecarlo.end_grid_kelvin`; the width is ``montecarlo.peak_width`` on
+    a ``width_L`` sample (V* and the window from the ``dev`` sample's coarse curve).
+    """
+    import numpy as np
+
+    from supercrystal import montecarlo as mc
+    from supercrystal.units import kT_ev
+
+    dev = mc.DeviceParams() if dev is None else dev
+    run = mc.RunParams() if run is None else run
+    end_run = mc.T_END_RUN if end_run is None else end_run
+    width_seeds = mc.WIDTH_SEEDS if width_seeds is None else width_seeds
+    if T_grid is None:
+        T_grid = mc.end_grid_kelvin(dev)
+    low = mc.curve(dev, T_low, 0.0, 0, run, seed)
+    room = mc.curve(dev, T_room, 0.0, 0, run, seed)
+    dev_w = mc.DeviceParams(**dict(dev.as_dict(), L=int(width_L)))
+    width = mc.peak_width(dev_w, T_room, width_spacing_mV, width_seeds, reference=dev, run=run, seed=seed)
+    d4 = mc.disorder_average(dev, T_room, 0.04, realisations, run, seed)
+    d7 = mc.disorder_average(dev, T_room, 0.07, realisations, run, seed)
+    end = mc.cooperativity_end(dev, T_grid, 0.0, end_run, seed)
+    return MCClaims(
+        T_low=float(T_low), step_voltage_lowT=low.V_star, step_voltage_lowT_err=low.V_star_err,
+        V1=low.V_sec3, spin_shift_V=float(kT_ev(T_low) * np.log(2.0)), T_room=float(T_room),
+        room_T_peak_width_mV=width.width_mV, room_T_peak_width_mV_err=width.width_mV_err,
+        width_L=int(width_L), width_spacing_mV=float(width_spacing_mV), room_T_jump=room.jump,
+        disorder_4pct_jump=d4.jump, disorder_4pct_jump_err=d4.jump_err,
+        disorder_7pct_jump=d7.jump, disorder_7pct_jump_err=d7.jump_err,
+        cooperativity_end_T=end.T_kelvin, cooperativity_end_T_err=end.T_kelvin_err,
+        cooperativity_end_T_zero=end.T_zero,
+        cooperativity_end_kT_unit=end.kT_unit, W_over_kT_end=end.W_over_kT)

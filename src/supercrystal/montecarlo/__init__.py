@@ -1394,41 +1394,6 @@ def peak_width(dev: DeviceParams, T_kelvin: float, spacing_mV: float = 1.0, seed
     return PeakWidth.from_arrays(cached("mc-width", params, compute))
 
 
-@dataclass(frozen=True)
-class MCClaims:
-    """The Monte Carlo claims of Sec. V (claim ids ``mc.*``), with errors.
-
-    step_voltage_lowT (V) at T_low vs e V1 (``V1``, Eqs. 5-6) and the spin-entropy shift kT ln 2;
-    room_T_peak_width_mV (+ _err): the resolved 10-90 % width of the equilibrium nu(V) at T_room
-    without disorder (:func:`peak_width`, on a ``width_L`` sample, grid ``width_spacing_mV``; the
-    jump's finite-size rounding is not part of it), room_T_jump the jump there (coarse curve); disorder_4pct_jump and
-    disorder_7pct_jump at T_room (1 = fully cooperative); cooperativity_end_T (K, the fitted end of
-    the first-order line) and in e^2/(eps b) (cooperativity_end_kT_unit) with W / k_B T_end;
-    cooperativity_end_T_zero: the first grid temperature without any jump at this size.
-    """
-
-    T_low: float
-    step_voltage_lowT: float
-    step_voltage_lowT_err: float
-    V1: float
-    spin_shift_V: float
-    T_room: float
-    room_T_peak_width_mV: float
-    room_T_peak_width_mV_err: float
-    width_L: int
-    width_spacing_mV: float
-    room_T_jump: float
-    disorder_4pct_jump: float
-    disorder_4pct_jump_err: float
-    disorder_7pct_jump: float
-    disorder_7pct_jump_err: float
-    cooperativity_end_T: float
-    cooperativity_end_T_err: float
-    cooperativity_end_T_zero: float
-    cooperativity_end_kT_unit: float
-    W_over_kT_end: float
-
-
 #: Temperatures around the end of cooperativity, k_B T in e^2/(eps b) (lowest, highest, number):
 #: k_B T_c is about 0.095 e^2/(eps b) for both pore kinds' gains, whatever E_q (260-400 K by default).
 T_END_GRID_UNIT = (0.078, 0.12, 8)
@@ -1443,34 +1408,6 @@ def end_grid_kelvin(dev: "DeviceParams", lo: float = T_END_GRID_UNIT[0], hi: flo
 T_END_RUN = RunParams(n_volts=28, window=(-0.45, 0.25), anchor=False)
 
 
-#: Sample size, grid step (mV) and independent chains of the resolved room-temperature width
-#: (:func:`peak_width`): the claim and the chapter's default.
-WIDTH_L, WIDTH_SPACING_MV, WIDTH_SEEDS = 5, 1.0, 8
-
-
-def mc_claims(dev: DeviceParams = DeviceParams(), run: RunParams = RunParams(), T_low: float = 30.0,
-              T_room: float = 300.0, realisations: int = 3, seed: int = 0,
-              T_grid=None, end_run: RunParams = T_END_RUN, width_L: int = WIDTH_L,
-              width_spacing_mV: float = WIDTH_SPACING_MV, width_seeds: int = WIDTH_SEEDS) -> MCClaims:
-    """Compute the ``mc.*`` claims (every curve cached in ``data/cache``, so a second call is fast).
-    ``T_grid`` (K) defaults to :func:`end_grid_kelvin`; the width is :func:`peak_width` on a
-    ``width_L`` sample (V* and the window from the ``dev`` sample's coarse curve)."""
-    if T_grid is None:
-        T_grid = end_grid_kelvin(dev)
-    low = curve(dev, T_low, 0.0, 0, run, seed)
-    room = curve(dev, T_room, 0.0, 0, run, seed)
-    dev_w = DeviceParams(**dict(dev.as_dict(), L=int(width_L)))
-    width = peak_width(dev_w, T_room, width_spacing_mV, width_seeds, reference=dev, run=run, seed=seed)
-    d4 = disorder_average(dev, T_room, 0.04, realisations, run, seed)
-    d7 = disorder_average(dev, T_room, 0.07, realisations, run, seed)
-    end = cooperativity_end(dev, T_grid, 0.0, end_run, seed)
-    return MCClaims(
-        T_low=float(T_low), step_voltage_lowT=low.V_star, step_voltage_lowT_err=low.V_star_err,
-        V1=low.V_sec3, spin_shift_V=float(kT_ev(T_low) * np.log(2.0)), T_room=float(T_room),
-        room_T_peak_width_mV=width.width_mV, room_T_peak_width_mV_err=width.width_mV_err,
-        width_L=int(width_L), width_spacing_mV=float(width_spacing_mV), room_T_jump=room.jump,
-        disorder_4pct_jump=d4.jump, disorder_4pct_jump_err=d4.jump_err,
-        disorder_7pct_jump=d7.jump, disorder_7pct_jump_err=d7.jump_err,
-        cooperativity_end_T=end.T_kelvin, cooperativity_end_T_err=end.T_kelvin_err,
-        cooperativity_end_T_zero=end.T_zero,
-        cooperativity_end_kT_unit=end.kT_unit, W_over_kT_end=end.W_over_kT)
+#: Independent chains of the resolved room-temperature width (:func:`peak_width`): the chapter's and
+#: the claims' default.
+WIDTH_SEEDS = 8
