@@ -5,6 +5,7 @@ import pytest
 from supercrystal.lattice import ewald, geometry
 from supercrystal.semiconductor import energies
 from supercrystal import montecarlo as mc
+from supercrystal.montecarlo import thermo
 
 
 @pytest.fixture(scope="module")
@@ -252,9 +253,9 @@ def test_jump_is_the_distance_between_the_two_modes_and_zero_for_one():
     standard error of the two cluster means (< 1e-3 here); one broad cluster gives 0."""
     rng = np.random.default_rng(0)
     two = np.r_[rng.normal(0.1, 0.02, 600), rng.normal(0.8, 0.02, 400)]
-    _, jump = mc._modes(two, 0.04)
+    _, jump = thermo._modes(two, 0.04)
     assert jump == pytest.approx(0.7, abs=5e-3)
-    _, none = mc._modes(rng.normal(0.5, 0.1, 1000), 0.04)
+    _, none = thermo._modes(rng.normal(0.5, 0.1, 1000), 0.04)
     assert none == 0.0
 
 
@@ -320,7 +321,7 @@ def test_peak_width_is_grid_converged_on_a_small_lattice():
         res.append(mc.branch_width(m, kT, mu_star, grid, grid, seeds=6, n_equil=100, n_measure=2000,
                                    half_window=0.01, seed=seed))
     a, b = res
-    assert 0.015 < a["width"] and a["width_err"] < 0.2 * a["width"]  # resolved: several grid steps
-    assert b["width"] == pytest.approx(a["width"], abs=3 * np.hypot(a["width_err"], b["width_err"]))
+    assert 0.015 < a.width and a.width_err < 0.2 * a.width  # resolved: several grid steps
+    assert b.width == pytest.approx(a.width, abs=3 * np.hypot(a.width_err, b.width_err))
     # both levels are crossed on the phases' own branches, not inside the jump
-    assert a["nu_low_star"] > 0.1 and a["nu_high_star"] < 0.9
+    assert a.nu_low_star > 0.1 and a.nu_high_star < 0.9

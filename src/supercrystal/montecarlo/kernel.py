@@ -1,0 +1,142 @@
+"""The Metropolis kernel of the grand-canonical lattice Monte Carlo (Sec. V), compiled by numba.
+
+Moves (every one keeps the cell neutral, so the Ewald table's background constant never enters, see
+:mod:`supercrystal.montecarlo.lattice`): insert or remove an electron-cation pair (a random NC and a
+random pore, the global pair move, or a random NC and one of its adjacent pores, the local pair move;
+insert or remove with probability 1/2 each), hop an electron to one of the k neighbouring NCs, hop a
+cation to one of the k neighbouring pores (k the same for all sites).
+
+Detailed balance: every proposal is symmetric, and is accepted with
+min(1, g'/g exp(-beta Delta(H - mu N))), g = prod_i g(n_i) the spin degeneracy.  The tests compare the
+histograms with exact enumeration (:func:`supercrystal.montecarlo.thermo.exact_distribution`).  After an
+accepted move the potentials phi = G q are updated in O(n_sites); H is summed incrementally and rebuilt
+from scratch at each voltage.
+"""
+import numpy as np
+
+try:  # numba compiles the inner loop; without it the same code runs (slowly) in Python
+    from numba import njit
+except ImportError:  # pragma: no cover
+    def njit(*args, **kwargs):
+        if args and callable(args[0]):
+            return args[0]
+        return lambda f: f
+
+
+@njit(cache=True)
+def mc_kernel(G, n_nc, nc_nb, pore_nb, nc_pores, eq, er, e_ion, mus, beta, n, c, n_equil,
+              n_measure, seed, p_pair, p_local, p_hop, n_min, n_max):
+    """Metropolis chain over the voltages ``mus`` (in order, state carried over; n, c are updated in
+    place), energies in e^2/(eps b), beta = 1/kT; returns the per-sweep series of N_el and H (without
+    -mu N), shape (len(mus), n_measure).  Moves that would take N_el outside [n_min, n_max] are
+    rejected (a restricted ensemble; the check comes before any further random draw, so unrestricted
+    bounds leave the random stream unchanged)."""
+    np.random.seed(seed)
+    n_pore = len(c)
+    nsite = n_nc + n_pore
+    log_g = np.array([0.0, np.log(2.0), 0.0])
+    q = np.empty(nsite)
+    n_series = np.empty((len(mus), n_measure), dtype=np.int64)
+    e_series = np.empty((len(mus), n_measure))
+    k_nc = nc_nb.shape[1]
+    k_pore = pore_nb.shape[1]
+    k_local = nc_pores.shape[1]
+    p_pairs = p_pair + p_local
+    for m in range(len(mus)):
+        mu = mus[m]
+        # fresh potentials and energy at each voltage (no drift of the incremental sums)
+        for a in range(n_nc):
+            q[a] = -n[a]
+        for p in range(n_pore):
+            q[n_nc + p] = c[p]
+        phi = G @ q
+        h = 0.0
+        n_el = 0
+        for a in range(n_nc):
+            h += eq[a] * n[a] + (er[a] if n[a] == 2 else 0.0)
+            n_el += n[a]
+        for p in range(n_pore):
+            h += e_ion * c[p]
+        h += 0.5 * np.dot(q, phi)
+        for sweep in range(n_equil + n_measure):
+            for attempt in range(nsite):
+                r = np.random.random()
+                if r < p_pairs:
+                    # global: a random NC and a random pore; local: a random NC and one of its
+                    # adjacent pores.  Either way the reverse move draws the same (i, p) with the
+                    # same probability, so the proposal is symmetric.
+                    i = np.random.randint(0, n_nc)
+                    if r < p_pair:
+                        p = np.random.randint(0, n_pore)
+                    else:
+                        p = nc_pores[i, np.random.randint(0, k_local)]
+                    s = n_nc + p
+                    if np.random.random() < 0.5:  # insert
+                        if n[i] == 2 or c[p] == 1 or n_el >= n_max:
+                            continue
+                        du = -phi[i] + phi[s] + 0.5 * (G[i, i] + G[s, s]) - G[i, s]
+                        dsite = eq[i] + (er[i] if n[i] == 1 else 0.0) + e_ion
+                        dh = dsite + du
+                        arg = -beta * (dh - mu) + log_g[n[i] + 1] - log_g[n[i]]
+                        if arg < 0.0 and np.random.random() >= np.exp(arg):
+                            continue
+                        n[i] += 1
+                        c[p] = 1
+                        n_el += 1
+                        h += dh
+                        for k in range(nsite):
+                            phi[k] += G[s, k] - G[i, k]
+                    else:  # remove
+                        if n[i] == 0 or c[p] == 0 or n_el <= n_min:
+                            continue
+                        du = phi[i] - phi[s] + 0.5 * (G[i, i] + G[s, s]) - G[i, s]
+                        dsite = -eq[i] - (er[i] if n[i] == 2 else 0.0) - e_ion
+                        dh = dsite + du
+                        arg = -beta * (dh + mu) + log_g[n[i] - 1] - log_g[n[i]]
+                        if arg < 0.0 and np.random.random() >= np.exp(arg):
+                            continue
+                        n[i] -= 1
+                        c[p] = 0
+                        n_el -= 1
+                        h += dh
+                        for k in range(nsite):
+                            phi[k] += G[i, k] - G[s, k]
+                elif r < p_pairs + p_hop:  # electron hop i -> j
+                    i = np.random.randint(0, n_nc)
+                    j = nc_nb[i, np.random.randint(0, k_nc)]
+                    if n[i] == 0 or n[j] == 2:
+                        continue
+                    du = phi[i] - phi[j] + 0.5 * (G[i, i] + G[j, j]) - G[i, j]
+                    dsite = eq[j] - eq[i] + (er[j] if n[j] == 1 else 0.0) - (er[i] if n[i] == 2 else 0.0)
+                    dh = dsite + du
+                    arg = (-beta * dh + log_g[n[i] - 1] + log_g[n[j] + 1]
+                           - log_g[n[i]] - log_g[n[j]])
+                    if arg < 0.0 and np.random.random() >= np.exp(arg):
+                        continue
+                    n[i] -= 1
+                    n[j] += 1
+                    h += dh
+                    for k in range(nsite):
+                        phi[k] += G[i, k] - G[j, k]
+                else:  # cation hop p -> t
+                    if k_pore == 0:
+                        continue
+                    p = np.random.randint(0, n_pore)
+                    t = pore_nb[p, np.random.randint(0, k_pore)]
+                    if c[p] == 0 or c[t] == 1:
+                        continue
+                    s = n_nc + p
+                    u = n_nc + t
+                    dh = -phi[s] + phi[u] + 0.5 * (G[s, s] + G[u, u]) - G[s, u]
+                    arg = -beta * dh
+                    if arg < 0.0 and np.random.random() >= np.exp(arg):
+                        continue
+                    c[p] = 0
+                    c[t] = 1
+                    h += dh
+                    for k in range(nsite):
+                        phi[k] += G[u, k] - G[s, k]
+            if sweep >= n_equil:
+                n_series[m, sweep - n_equil] = n_el
+                e_series[m, sweep - n_equil] = h
+    return n_series, e_series

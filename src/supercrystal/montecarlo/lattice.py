@@ -1,0 +1,271 @@
+"""The Monte Carlo lattice and its model: sites, Ewald pair table, site energies (Secs. III and V).
+
+A periodic fcc super-crystal of L x L x L conventional cells: N = 4 L^3 NC sites (NN distance 2b) and
+N octahedral or 2N tetrahedral pores.  NC i holds n_i in {0, 1, 2} electrons (the 1s shell; the one-electron
+state has 2 spin states, the two-electron singlet 1: weight g(n) = 1, 2, 1, an entropy k_B ln g), pore p holds
+c_p in {0, 1} cations.  The grand Hamiltonian, in units of e^2/(eps b) (eps uniform, Sec. III's model), is
+
+    H - mu N_el = sum_i [E_q,i n_i + E_r,i delta(n_i, 2)] + E_ion N_cat - mu N_el + U,
+    U = 1/2 sum_ab q_a q_b G_ab,   q = -n_i at NC i, +c_p at pore p,
+
+mu = eV the electrochemical potential set by the gate, G the periodic Ewald pair table of
+:func:`supercrystal.lattice.ewald.supercell_pair_matrix` (units 1/b).
+
+Self and on-site convention.  G_aa is the interaction of a unit charge with its own periodic images (the
+point charge's self energy at distance 0 is excluded), so U is the complete Ewald energy of the periodic
+neutral cell and the filled lattices give the Madelung energies of Eqs. (5), (8) and (11) exactly.  The
+repulsion of two electrons inside one NC is *not* a point-charge term: it is E_r (the 1s-1s integral,
+Eq. 11), added once per doubly occupied NC.  Every move keeps the cell neutral, so the neutralising-
+background constant of the Ewald table multiplies (sum q)^2 = 0 and never enters.
+
+Units: the model is dimensionless (energies e^2/(eps b), lengths b); :func:`mc_model` converts from a
+device (nm, eV) with :mod:`supercrystal.semiconductor.energies`.  The Coulomb unit uses the uniform eps
+of the device; the chapter uses eps = eps_i = 2, the ionic liquid's value of Sec. V, and
+E_r = 1.786 e^2/(eps a) with the same eps (Sec. III's uniform-dielectric model).  Quenched size disorder
+(Sec. V, Eq. 13) enters through the site energies E_q,i and E_r,i only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from supercrystal.lattice import geometry
+from supercrystal.lattice.ewald import supercell_pair_matrix
+from supercrystal.semiconductor import wavefunction
+from supercrystal.semiconductor.energies import Levels, device, levels
+
+#: ln g(n): spin degeneracy of n = 0, 1, 2 electrons in the 1s shell.
+LOG_G = np.array([0.0, np.log(2.0), 0.0])
+
+#: The ordered states on either side of each charging step, by (pore, step): the lower and the upper
+#: plateau (octahedral: empty / rock salt, Eq. 5; tetrahedral: empty / zinc blende, Eq. 8, and zinc
+#: blende / fluorite, Eq. 11; the gated layer of Fig. 3: empty / full).
+STEP_STATES = {("octahedral", 1): ("empty", "full"), ("tetrahedral", 1): ("empty", "zincblende"),
+               ("tetrahedral", 2): ("zincblende", "fluorite"), ("gate", 1): ("empty", "full")}
+
+
+@dataclass(frozen=True, eq=False)
+class MCLattice:
+    """Sites and pair table of the periodic super-crystal (Sec. III geometry).
+
+    Attributes
+    ----------
+    L : conventional cells per edge; pore : "octahedral" or "tetrahedral".
+    positions : (n_nc + n_pore, 3) site positions, units of b: NCs first, then pores.
+    G : (n, n) periodic Ewald pair table in units of 1/b (diagonal: a charge's own images).
+    n_nc, n_pore : numbers of NC and pore sites.
+    nc_neighbours, pore_neighbours : (n, k) neighbour lists for the hops (all others if L < 3).
+    nc_pores : (n_nc, k) the pores adjacent to each NC, for the local pair move (all pores if L < 3).
+    sublattice : (n_pore,) 0 for T+ / octahedral pores, 1 for T- pores.
+    """
+
+    L: int
+    pore: str
+    positions: np.ndarray
+    G: np.ndarray
+    n_nc: int
+    n_pore: int
+    nc_neighbours: np.ndarray
+    pore_neighbours: np.ndarray
+    nc_pores: np.ndarray
+    sublattice: np.ndarray
+
+
+def neighbour_lists(pos: np.ndarray, box: float, use_shell: bool) -> np.ndarray:
+    """Nearest-neighbour shell by minimum image in a cubic box of side ``box`` (when every site has
+    the same number of neighbours and the relation is symmetric), else all other sites: (n, k)."""
+    n = len(pos)
+    if use_shell:
+        d = pos[:, None, :] - pos[None, :, :]
+        d -= box * np.round(d / box)
+        r = np.linalg.norm(d, axis=2)
+        np.fill_diagonal(r, np.inf)
+        rmin = r.min()
+        near = r < rmin * (1 + 1e-6)
+        counts = near.sum(axis=1)
+        if np.all(counts == counts[0]) and np.array_equal(near, near.T):
+            return np.array([np.flatnonzero(row) for row in near], dtype=np.int64)
+    return np.array([[j for j in range(n) if j != i] for i in range(n)], dtype=np.int64).reshape(n, n - 1)
+
+
+@lru_cache(maxsize=8)
+def mc_lattice(L: int, pore: str = "octahedral") -> MCLattice:
+    """Periodic L^3 fcc super-crystal with its pores and Ewald pair table (Sec. III, Eqs. 4, 8, 11).
+
+    Raises ValueError for L outside [1, 12] or an unknown pore.
+    """
+    if not isinstance(L, (int, np.integer)) or not 1 <= L <= 12:
+        raise ValueError(f"L must be an integer in [1, 12] (got L={L!r})")
+    geometry.check_pore(pore)
+    ncs = geometry.nc_sites("fcc")
+    pores = geometry.pore_sites(pore, "fcc")
+    basis = np.vstack([ncs, pores])
+    nb = len(basis)
+    side = geometry.cube_side("fcc")
+    pos, g = supercell_pair_matrix(basis, np.eye(3) * side, int(L))
+    b_index = np.tile(np.arange(nb), int(L) ** 3)
+    order = np.concatenate([np.flatnonzero(b_index < len(ncs)), np.flatnonzero(b_index >= len(ncs))])
+    pos, g = pos[order], np.ascontiguousarray(g[np.ix_(order, order)])
+    n_nc = 4 * int(L) ** 3
+    box = side * L
+    shell = L >= 3
+    sub = (b_index[order][n_nc:] - len(ncs) >= 4).astype(np.int64)
+    n_pore = len(pos) - n_nc
+    if shell:
+        d = pos[:n_nc, None, :] - pos[None, n_nc:, :]
+        d -= box * np.round(d / box)
+        r = np.linalg.norm(d, axis=2)
+        near = r < r.min() * (1 + 1e-6)
+        nc_pores = np.array([np.flatnonzero(row) for row in near], dtype=np.int64)
+    else:
+        nc_pores = np.tile(np.arange(n_pore, dtype=np.int64), (n_nc, 1))
+    return MCLattice(L=int(L), pore=pore, positions=pos, G=g, n_nc=n_nc, n_pore=n_pore,
+                     nc_neighbours=neighbour_lists(pos[:n_nc], box, shell),
+                     pore_neighbours=neighbour_lists(pos[n_nc:], box, shell), nc_pores=nc_pores,
+                     sublattice=sub)
+
+
+# --------------------------------------------------------------------------------------------------
+# model: site energies in units of e^2/(eps b)
+
+
+@dataclass(frozen=True, eq=False)
+class MCModel:
+    """Lattice plus site energies, all in units of e^2/(eps b) (module docstring).
+
+    eq, er : (n_nc,) confinement energy E_q,i (Eq. 2) and 1s-1s repulsion E_r,i of each NC;
+    e_ion : E_ion; unit_ev : e^2/(eps b) in eV; levels : the Sec. III levels of the mean device;
+    spread : relative size spread delta a / a; radii_nm : (n_nc,) the NC radii a_i.
+    """
+
+    lattice: MCLattice
+    eq: np.ndarray
+    er: np.ndarray
+    e_ion: float
+    unit_ev: float
+    levels: Levels | None = None
+    spread: float = 0.0
+    radii_nm: np.ndarray | None = field(default=None)
+
+
+def disordered_radii(n: int, a_nm: float, b_nm: float, spread: float, disorder_seed: int) -> np.ndarray:
+    """Quenched NC radii a_i = a (1 + spread xi_i), nm (Sec. V, Eq. 13).
+
+    xi_i standard normal (numpy generator seeded with ``disorder_seed``), clipped to [a/2, b) so that
+    every NC fits its sphere; all a_i = a when spread = 0.
+    """
+    if spread > 0:
+        xi = np.random.default_rng(disorder_seed).standard_normal(n)
+        return np.clip(a_nm * (1.0 + spread * xi), 0.5 * a_nm, np.nextafter(b_nm, 0))
+    return np.full(n, float(a_nm))
+
+
+def site_energies(radii_nm: np.ndarray, b_nm: float, m_eff: float,
+                  unit_ev: float) -> tuple[np.ndarray, np.ndarray]:
+    """(E_q,i, E_r,i) of NCs of radii a_i in units of e^2/(eps b): the confinement energy E_q(a_i)
+    (Eq. 2) and the 1s-1s repulsion 1.786 e^2/(eps a_i) (Eq. 11)."""
+    eq = np.array([wavefunction.confinement_energy_ev(r, m_eff) for r in radii_nm]) / unit_ev
+    er = wavefunction.coulomb_1s1s() * b_nm / radii_nm
+    return eq, er
+
+
+def mc_model(L: int = 4, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "CdSe",
+             epsilon: float = 2.0, pore: str = "octahedral", e_ion_ev: float = 0.0,
+             spread: float = 0.0, disorder_seed: int = 0) -> MCModel:
+    """Monte Carlo model of a device (Secs. III, V; Eq. 13 for the disorder).
+
+    Quenched size disorder (:func:`disordered_radii`): a_i = a (1 + spread xi_i), clipped to [a/2, b);
+    E_q,i = E_q(a_i) (Eq. 2) and E_r,i = 1.786 e^2/(eps a_i) (Eq. 11).  The lattice (b) is not
+    disordered.
+
+    Raises ValueError for spread outside [0, 0.3] and for an invalid device (see energies.device).
+    """
+    if not (np.isfinite(spread) and 0.0 <= spread <= 0.3):
+        raise ValueError(f"spread must lie in [0, 0.3] (got spread={spread!r})")
+    dev = device(a_nm, b_nm, material=material, epsilon=epsilon, pore=pore, e_ion_ev=e_ion_ev)
+    lv = levels(dev)
+    lat = mc_lattice(L, pore)
+    unit = lv.coulomb
+    radii = disordered_radii(lat.n_nc, a_nm, b_nm, spread, disorder_seed)
+    eq, er = site_energies(radii, b_nm, dev.m_eff, unit)
+    return MCModel(lattice=lat, eq=eq, er=er, e_ion=e_ion_ev / unit, unit_ev=unit, levels=lv,
+                   spread=float(spread), radii_nm=radii)
+
+
+def model_from_arrays(G: np.ndarray, n_nc: int, eq, er, e_ion: float = 0.0) -> MCModel:
+    """A model on an arbitrary symmetric pair table (first ``n_nc`` sites NCs, the rest pores) with
+    all-to-all hops: for exact-enumeration checks of the engine."""
+    G = np.ascontiguousarray(G, dtype=float)
+    n = len(G)
+    if G.shape != (n, n) or not np.allclose(G, G.T):
+        raise ValueError("G must be a symmetric square matrix")
+    if not 1 <= n_nc < n:
+        raise ValueError(f"n_nc must lie in [1, {n - 1}] (got n_nc={n_nc!r})")
+    nb = neighbour_lists(np.zeros((n_nc, 3)), 1.0, False)
+    pb = neighbour_lists(np.zeros((n - n_nc, 3)), 1.0, False) if n - n_nc > 1 else np.zeros((1, 0), np.int64)
+    # local pair move: the first two pores of each NC (a non-uniform, asymmetric choice on purpose:
+    # the move is balanced by construction, which the enumeration test then checks)
+    k = min(2, n - n_nc)
+    ncp = np.array([[(i + j) % (n - n_nc) for j in range(k)] for i in range(n_nc)], dtype=np.int64)
+    lat = MCLattice(L=0, pore="custom", positions=np.zeros((n, 3)), G=G, n_nc=n_nc, n_pore=n - n_nc,
+                    nc_neighbours=nb, pore_neighbours=pb, nc_pores=ncp,
+                    sublattice=np.zeros(n - n_nc, np.int64))
+    eq = np.broadcast_to(np.asarray(eq, float), (n_nc,)).copy()
+    er = np.broadcast_to(np.asarray(er, float), (n_nc,)).copy()
+    return MCModel(lattice=lat, eq=eq, er=er, e_ion=float(e_ion), unit_ev=1.0)
+
+
+# --------------------------------------------------------------------------------------------------
+# states and energies
+
+
+def state(model: MCModel, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """A reference configuration (n, c): "empty"; "full" (octahedral nu = 1, rock salt, Eq. 5);
+    "zincblende" (tetrahedral nu = 1, cations in T+ pores, Eq. 8); "fluorite" (nu = 2, Eq. 11)."""
+    lat = model.lattice
+    n = np.zeros(lat.n_nc, np.int64)
+    c = np.zeros(lat.n_pore, np.int64)
+    if kind == "empty":
+        pass
+    elif kind == "full" and lat.pore in ("octahedral", "gate"):
+        n[:], c[:] = 1, 1
+    elif kind == "zincblende" and lat.pore == "tetrahedral":
+        n[:] = 1
+        c[lat.sublattice == 0] = 1
+    elif kind == "fluorite" and lat.pore == "tetrahedral":
+        n[:], c[:] = 2, 1
+    else:
+        raise ValueError(f"state kind {kind!r} is not defined for {lat.pore} pores")
+    return n, c
+
+
+def step_states(model: MCModel, step: int) -> tuple[str, str]:
+    """The :func:`state` kinds of the lower and the upper plateau of charging step ``step``
+    (:data:`STEP_STATES`).  Raises ValueError for a step the model's pores do not have."""
+    key = (model.lattice.pore, step)
+    if key not in STEP_STATES:
+        raise ValueError(f"step must be 1 (octahedral) or 1, 2 (tetrahedral) (got step={step!r})")
+    return STEP_STATES[key]
+
+
+def charges(model: MCModel, n: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Point charges (units of e) of all sites: -n_i at NCs, +c_p at pores."""
+    return np.concatenate([-np.asarray(n, float), np.asarray(c, float)])
+
+
+def energy(model: MCModel, n: np.ndarray, c: np.ndarray) -> float:
+    """H of a neutral configuration in e^2/(eps b), without the -mu N term (module docstring)."""
+    n = np.asarray(n)
+    c = np.asarray(c)
+    if n.sum() != c.sum():
+        raise ValueError("configuration is not neutral")
+    q = charges(model, n, c)
+    site = float(np.sum(model.eq * n + model.er * (n == 2)) + model.e_ion * c.sum())
+    return site + 0.5 * float(q @ model.lattice.G @ q)
+
+
+def log_degeneracy(n: np.ndarray) -> float:
+    """ln prod_i g(n_i): the spin entropy of a configuration in units of k_B."""
+    return float(LOG_G[np.asarray(n)].sum())
