@@ -9,8 +9,10 @@ STAMP  := $(VENV)/.installed-stamp
 RUN    := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1
 JOBS   ?= 2
 FRESH  := $(CURDIR)/_build/fresh-figures
+# the tests' user cache: emptied each run, so a result missing from the seed is recomputed, never reused
+TESTCACHE := $(CURDIR)/_build/test-cache
 
-.PHONY: install execute html book test test-fast browser-test benchmarks clean
+.PHONY: install execute refresh-seed html book test test-fast browser-test benchmarks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,11 @@ install: $(STAMP)
 ## execute every chapter with papermill (in place: the committed notebooks are the executed ones)
 execute: $(STAMP)
 	$(RUN) $(BIN)/python -m supercrystal.book.runner --jobs $(JOBS)
+
+## recompute every slow result into the committed seed data/cache (after a solver change), drop stale entries
+refresh-seed: $(STAMP)
+	SUPERCRYSTAL_REFRESH_CACHE=1 $(MAKE) execute
+	$(RUN) $(BIN)/python -m supercrystal.book.cache prune
 
 ## render the executed notebooks to _build/html (Jupyter Book never executes: execute_notebooks off)
 html: $(STAMP)
@@ -38,8 +45,8 @@ endif
 
 ## unit tests, nbval on every committed chapter, and the figure-data regeneration check
 test: $(STAMP)
-	rm -rf $(FRESH)
-	$(RUN) SUPERCRYSTAL_FIGURE_DIR=$(FRESH) $(BIN)/python -m pytest -p no:cacheprovider \
+	rm -rf $(FRESH) $(TESTCACHE)
+	$(RUN) SUPERCRYSTAL_FIGURE_DIR=$(FRESH) SUPERCRYSTAL_CACHE_DIR=$(TESTCACHE) $(BIN)/python -m pytest -p no:cacheprovider \
 	  --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg book tests
 
 ## unit tests only (no notebooks)

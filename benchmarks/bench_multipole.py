@@ -54,7 +54,7 @@ def main() -> None:
     print("\nfilled fcc lattice at rho = 1: order and lattice-sum cut-off")
     for L, rc in ((16, 20.0), (24, 20.0), (32, 20.0), (32, 28.0)):
         t0 = time.perf_counter()
-        f = metal.filled_lattice("fcc", 1.0, L, rc, use_cache=False)
+        f = metal.filled_lattice("fcc", 1.0, L, rc)
         print(f"L={L:3d} r_cut={rc:5.1f} E={f.energy:.12f} {time.perf_counter() - t0:6.2f} s")
 
 

@@ -1,7 +1,9 @@
 """The claims registry and the command line."""
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,16 +58,29 @@ def test_voltages_bad_input_is_one_line_and_exit_2(capsys):
     assert len(err) == 1 and "a_nm" in err[0]
 
 
-def test_metal_cli_json_matches_the_solver():
-    """`supercrystal metal` prints the conducting-sphere energy of metal.metal_energy, in e^2/b."""
+def test_metal_cli_json_matches_the_solver_and_says_where_it_came_from(tmp_path):
+    """`supercrystal metal` prints the conducting-sphere energy, computed now by the solver on a miss
+    (a rho the seed does not hold, into the user cache, never into data/cache) and read back on the next
+    call; "provenance" says which, with the cache file and the code fingerprint."""
+    from supercrystal.book import cache
     from supercrystal.spheres import metal
 
-    out = subprocess.run([sys.executable, "-m", "supercrystal", "metal", "--lattice", "fcc", "--rho", "1",
-                          "--state", "filled", "--format", "json"], capture_output=True, text=True, check=True)
-    rec = json.loads(out.stdout)
-    ref = metal.metal_energy("fcc", 1.0, "filled")
-    assert rec["unit"] == "e^2/b"
-    assert rec["energy"] == pytest.approx(ref.energy, abs=1e-12) and rec["error"] == pytest.approx(ref.error)
+    seed_before = sorted(p.name for p in cache.seed_dir().iterdir())
+    env = {**os.environ, "SUPERCRYSTAL_CACHE_DIR": str(tmp_path)}
+    cmd = [sys.executable, "-m", "supercrystal", "metal", "--lattice", "fcc", "--rho", "0.45", "--state", "filled",
+           "--format", "json"]
+    first = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout)
+    again = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout)
+    f = metal.filled_lattice("fcc", 0.45)
+    lower = metal.filled_lattice("fcc", 0.45, order=f.order - 4)
+    assert first["unit"] == "e^2/b"
+    assert first["energy"] == pytest.approx(f.energy, abs=1e-12)
+    assert first["error"] == pytest.approx(metal.truncation_error(f, lower))
+    assert first["provenance"]["cached"] is False and again["provenance"]["cached"] is True
+    assert first["provenance"]["cache_file"] == again["provenance"]["cache_file"]
+    assert Path(first["provenance"]["cache_file"]).parent == tmp_path
+    assert first["provenance"]["fingerprint"] == again["provenance"]["fingerprint"]
+    assert sorted(p.name for p in cache.seed_dir().iterdir()) == seed_before
 
 
 @pytest.mark.parametrize("args, name", [(["--rho", "0"], "rho"), (["--rho", "1.5"], "rho"),

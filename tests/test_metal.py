@@ -21,7 +21,7 @@ def test_cubic_harmonics_are_the_oh_invariants():
 @pytest.mark.parametrize("lattice", ["fcc", "sc"])
 def test_filled_lattice_reduces_to_madelung_for_small_spheres(lattice):
     # the induced multipoles start at l = 4: energy shift ~ rho^9, < 1e-12 at rho = 0.04
-    f = metal.filled_lattice(lattice, 0.04, order=8, use_cache=False)
+    f = metal.filled_lattice(lattice, 0.04, order=8)
     assert f.energy == pytest.approx(_madelung_energy(lattice), abs=1e-12)
     assert f.induced_energy <= 0
 
@@ -30,14 +30,14 @@ def test_filled_lattice_reduces_to_madelung_for_small_spheres(lattice):
 def test_filled_lattice_independent_of_lattice_sum_cutoff(lattice):
     # couplings fall as R^-(l+l'+1) <= R^-9 and their angular average vanishes, so the tail beyond
     # 20 b is below 1e-10 (measured: 12 b -> 2e-8, 16 b -> 2e-10, 20..32 b -> < 1e-10 apart)
-    e = [metal.filled_lattice(lattice, 1.0, order=8, r_cut=r, use_cache=False).energy for r in (20.0, 28.0)]
+    e = [metal.filled_lattice(lattice, 1.0, order=8, r_cut=r).energy for r in (20.0, 28.0)]
     assert e[0] == pytest.approx(e[1], abs=1e-9)
 
 
 def test_filled_lattice_converges_exponentially_in_order():
     # rho = 0.8: the error falls geometrically, by ~100 per 4 orders (measured: 2.1e-5, 2.0e-7,
     # 2.4e-9 for L = 8 -> 12 -> 16 -> 20; exp(-2 k L) with k = arccosh(1/rho) = 0.69 would be 250)
-    e = [metal.filled_lattice("fcc", 0.8, order=L, use_cache=False).energy for L in (8, 12, 16)]
+    e = [metal.filled_lattice("fcc", 0.8, order=L).energy for L in (8, 12, 16)]
     assert abs(e[2] - e[1]) < 0.03 * abs(e[1] - e[0])
     assert abs(e[2] - e[1]) < 1e-6
 
@@ -45,7 +45,7 @@ def test_filled_lattice_converges_exponentially_in_order():
 def test_filled_lattice_converges_in_order_at_contact():
     # touching spheres at one potential: the charge vanishes at the contacts, the error falls faster
     # than any power (measured 1e-5, 7e-8, 4e-10 at L = 16, 24, 32)
-    e = [metal.filled_lattice("fcc", 1.0, order=L, use_cache=False).energy for L in (16, 24, 32)]
+    e = [metal.filled_lattice("fcc", 1.0, order=L).energy for L in (16, 24, 32)]
     assert abs(e[2] - e[1]) < 0.05 * abs(e[1] - e[0])
     assert abs(e[2] - e[1]) < 1e-7
 
@@ -73,7 +73,7 @@ def test_six_touching_spheres_screen_the_cation():
 def test_gain_vanishes_at_contact_for_fcc():
     # hence the single pair costs what a pair of the filled lattice costs: u_s - u_full -> 0
     s = metal.single_pair("fcc", 1.0, order=24)
-    f = metal.filled_lattice("fcc", 1.0, order=24, use_cache=False)
+    f = metal.filled_lattice("fcc", 1.0, order=24)
     assert s.consistent == pytest.approx(f.energy, abs=1e-6)
 
 
@@ -85,7 +85,7 @@ def test_isolated_spheres_lie_above_the_connected_shell():
 
 
 def test_appendix_c_identities_and_stability():
-    a = metal.appendix_c("sc", 0.8, 0.1, 2, order=4, cation_order=1, use_cache=False)
+    a = metal.appendix_c(metal.patch_capacitance("sc", 0.8, 0.1, 2, order=4, cation_order=1))
     assert a.u_full == pytest.approx(a.u_s + a.cross / 2, abs=1e-12)  # Eq. (19) = (15) + (18)/2
     assert a.cross <= 0 and a.swap_max <= 0  # Eq. (18): the CsCl assignment is swap-stable
     assert a.u_full <= a.u_s  # Eq. (20)
@@ -99,5 +99,7 @@ def test_appendix_c_identities_and_stability():
 def test_metal_energy_validates_its_parameters(kwargs, name):
     args = {"lattice": "fcc", "rho": 0.5, "state": "single", "spheres": "six", "definition": "consistent"}
     args.update(kwargs)
+    from supercrystal.book import tasks
+
     with pytest.raises(ValueError, match=name):
-        metal.metal_energy(**args)
+        tasks.metal_energy(**args)

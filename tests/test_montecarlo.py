@@ -241,8 +241,8 @@ def test_gate_layer_charges_smoothly_without_a_jump():
     """Fig. 3: repelling dipoles, no cooperativity: at 300 K the layer's nu(V) rises over a volt
     while the super-crystal's rises within tens of mV; no jump, no hysteresis."""
     dev = mc.DeviceParams(L=1, pore="gate")  # 4 x 4 layer
-    c = mc.curve(dev, 300.0, run=mc.RunParams(n_volts=30, n_measure=300, window=(-0.5, 7.0),
-                                              anchor=False), use_cache=False)
+    c = mc.run_curve(dev, 300.0, run=mc.RunParams(n_volts=30, n_measure=300, window=(-0.5, 7.0),
+                                                  anchor=False))
     assert c.jump == 0.0 and not c.hysteresis
     assert np.all(np.diff(0.5 * (c.nu_up + c.nu_down)) > -0.03)  # monotonic within noise
     assert c.width_mV > 500.0

@@ -21,6 +21,8 @@ Physics
 
 Book side (imports the physics, never the reverse)
     paths                   the repository root and data/
+    book.cache              content-addressed cache: parameters + code fingerprint, verified reads, the seed
+    book.tasks              the slow computations (Sec. IV, App. A-C) as named cached tasks
     book.datafiles          figure data files (the numbers behind every figure)
     book.claims             the registry of the paper's numerical claims, recomputed live
     book.runner             papermill execution of the chapters, parameter files

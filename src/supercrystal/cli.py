@@ -5,7 +5,8 @@
   V1 and V2 of Eqs. (6) and (12) in volts (V2 is null for octahedral pores: the paper has no formula).
 * ``metal --lattice {fcc,sc} --rho R --state {single,filled} [--spheres six|converged]
   [--definition consistent|paper] [--format json|text]``: the energy of Sec. IV's metallic-NC lattice in
-  e^2/b with its estimated error (slow cases are cached under ``data/cache``).
+  e^2/b with its estimated error and its provenance (cached or computed, the cache file, the code
+  fingerprint: see :mod:`supercrystal.book.cache`).
 
 Invalid physical input is reported in one line naming the parameter, with exit status 2.
 """
@@ -40,16 +41,19 @@ def _voltages(args: argparse.Namespace) -> str:
 
 
 def _metal(args: argparse.Namespace) -> str:
-    from supercrystal.spheres import metal  # the conducting-sphere solver is imported only when asked for
+    from supercrystal.book import tasks  # the conducting-sphere solver is imported only when asked for
 
-    res = metal.metal_energy(args.lattice, args.rho, args.state, spheres=args.spheres,
-                             definition=args.definition)
+    res, prov = tasks.metal_energy.run(args.lattice, args.rho, args.state, spheres=args.spheres,
+                                       definition=args.definition)
     if args.format == "json":
         return json.dumps({"energy": float(res.energy), "error": float(res.error), "unit": "e^2/b",
                            "lattice": args.lattice, "rho": args.rho, "state": args.state,
-                           "spheres": args.spheres, "definition": args.definition})
+                           "spheres": args.spheres, "definition": args.definition,
+                           "provenance": prov.as_json()}, allow_nan=False)
+    source = f"cached in {prov.cache_file}" if prov.cached else "computed now"
     return (f"E = {res.energy:.10f} +- {res.error:.1e} e^2/b  ({args.lattice}, rho = {args.rho:g}, "
-            f"{args.state}, {args.spheres} spheres, {args.definition} definition)")
+            f"{args.state}, {args.spheres} spheres, {args.definition} definition; {source}, "
+            f"code fingerprint {prov.fingerprint})")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -52,31 +52,28 @@ class Claim:
 
 
 def _metal(*args) -> tuple[float, float]:
-    """Sec. IV energy (e^2/b) and its error from the conducting-sphere solver (cached in data/cache)."""
-    from supercrystal.spheres import metal
+    """Sec. IV energy (e^2/b) and its error from the conducting-sphere solver (the cached task)."""
+    from supercrystal.book import tasks
 
-    res = metal.metal_energy(*args)
+    res = tasks.metal_energy(*args)
     return res.energy, res.error
 
 
 def _spectral_radius() -> tuple[float, float]:
     """App. A: spectral radius of the image recursion (fcc, six spheres, rho = 1) at multipole order 16,
-    with the change from order 12 as its truncation error (cached in data/cache)."""
-    from supercrystal.spheres import images
-    from supercrystal.book.datafiles import cached
+    with the change from order 12 as its truncation error (cached tasks)."""
+    from supercrystal.book import tasks
 
-    def compute():
-        return {"r12": images.spectral_radius(1.0, 12), "r16": images.spectral_radius(1.0, 16)}
-
-    r = cached("claim_spectral_radius", {"rho": 1.0, "lattice": "fcc", "lmax": [12, 16]}, compute)
-    return float(r["r16"]), abs(float(r["r16"] - r["r12"]))
+    r12, r16 = (float(tasks.spectral_radius(1.0, lmax)["value"]) for lmax in (12, 16))
+    return r16, abs(r16 - r12)
 
 
 def _fd(lattice: str) -> str:
     """App. B's finite-difference filled-lattice energy at rho = 1 (cached grid study), as text."""
+    from supercrystal.book import tasks
     from supercrystal.spheres import laplace
 
-    r = laplace.point_cation_limit(laplace.study(lattice, 1.0))
+    r = laplace.point_cation_limit(tasks.laplace_study(lattice, 1.0))
     return f"{r.value:.5f} +- {r.error:.0e}"
 
 
@@ -86,10 +83,10 @@ METAL_RHOS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
 
 def _gain_vanishing_rho(lattice: str) -> float | None:
     """Smallest rho of METAL_RHOS where the collective gain is zero (or negative) within 3 errors."""
-    from supercrystal.spheres import metal
+    from supercrystal.book import tasks
 
     for rho in METAL_RHOS:
-        gain, err = metal.collective_gain(lattice, rho)
+        gain, err = tasks.collective_gain(lattice, rho)
         if gain <= 3 * err:
             return rho
     return None
@@ -342,7 +339,7 @@ class MCClaims:
 
     step_voltage_lowT (V) at T_low vs e V1 (``V1``, Eqs. 5-6) and the spin-entropy shift kT ln 2;
     room_T_peak_width_mV (+ _err): the resolved 10-90 % width of the equilibrium nu(V) at T_room
-    without disorder (:func:`supercrystal.montecarlo.peak_width`, on a ``width_L`` sample, grid
+    without disorder (:func:`supercrystal.book.tasks.peak_width`, on a ``width_L`` sample, grid
     ``width_spacing_mV``; the jump's finite-size rounding is not part of it), room_T_jump the jump
     there (coarse curve); disorder_4pct_jump and disorder_7pct_jump at T_room (1 = fully
     cooperative); cooperativity_end_T (K, the fitted end of the first-order line) and in
@@ -373,23 +370,24 @@ class MCClaims:
 
 
 #: Sample size and grid step (mV) of the claim's resolved room-temperature width
-#: (:func:`supercrystal.montecarlo.peak_width`; its chains: ``montecarlo.WIDTH_SEEDS``).
+#: (:func:`supercrystal.book.tasks.peak_width`; its chains: ``montecarlo.WIDTH_SEEDS``).
 WIDTH_L, WIDTH_SPACING_MV = 5, 1.0
 
 
 def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, realisations: int = 3,
               seed: int = 0, T_grid=None, end_run=None, width_L: int = WIDTH_L,
               width_spacing_mV: float = WIDTH_SPACING_MV, width_seeds: int | None = None) -> MCClaims:
-    """Compute the ``mc.*`` claims (every curve cached in ``data/cache``, so a second call is fast).
+    """Compute the ``mc.*`` claims through the cached tasks the chapter uses (:mod:`supercrystal.book.tasks`).
 
     ``dev`` and ``run`` default to :class:`supercrystal.montecarlo.DeviceParams` and ``RunParams()``,
     ``end_run`` to ``montecarlo.T_END_RUN``, ``width_seeds`` to ``montecarlo.WIDTH_SEEDS``, ``T_grid``
-    (K) to :func:`supercrystal.montecarlo.end_grid_kelvin`; the width is ``montecarlo.peak_width`` on
+    (K) to :func:`supercrystal.montecarlo.end_grid_kelvin`; the width is ``tasks.peak_width`` on
     a ``width_L`` sample (V* and the window from the ``dev`` sample's coarse curve).
     """
     import numpy as np
 
     from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
     from supercrystal.units import kT_ev
 
     dev = mc.DeviceParams() if dev is None else dev
@@ -398,13 +396,13 @@ def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, re
     width_seeds = mc.WIDTH_SEEDS if width_seeds is None else width_seeds
     if T_grid is None:
         T_grid = mc.end_grid_kelvin(dev)
-    low = mc.curve(dev, T_low, 0.0, 0, run, seed)
-    room = mc.curve(dev, T_room, 0.0, 0, run, seed)
+    low = tasks.curve(dev, T_low, 0.0, 0, run, seed)
+    room = tasks.curve(dev, T_room, 0.0, 0, run, seed)
     dev_w = mc.DeviceParams(**dict(dev.as_dict(), L=int(width_L)))
-    width = mc.peak_width(dev_w, T_room, width_spacing_mV, width_seeds, reference=dev, run=run, seed=seed)
-    d4 = mc.disorder_average(dev, T_room, 0.04, realisations, run, seed)
-    d7 = mc.disorder_average(dev, T_room, 0.07, realisations, run, seed)
-    end = mc.cooperativity_end(dev, T_grid, 0.0, end_run, seed)
+    width = tasks.peak_width(dev_w, T_room, width_spacing_mV, width_seeds, reference=dev, run=run, seed=seed)
+    d4 = tasks.disorder_average(dev, T_room, 0.04, realisations, run, seed)
+    d7 = tasks.disorder_average(dev, T_room, 0.07, realisations, run, seed)
+    end = tasks.cooperativity_end(dev, T_grid, 0.0, end_run, seed)
     return MCClaims(
         T_low=float(T_low), step_voltage_lowT=low.V_star, step_voltage_lowT_err=low.V_star_err,
         V1=low.V_sec3, spin_shift_V=float(kT_ev(T_low) * np.log(2.0)), T_room=float(T_room),

@@ -12,12 +12,13 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
     width        the resolved 10-90 % width of the step from phase-restricted branches
     gate_layer   the contrast of Fig. 3: one NC layer under a planar metal gate, on the same engine
     curves       charging curves nu(V), C(V) in volts: the quantitative Fig. 4
-    runs         device and run parameters, cached curves, disorder averages, the (T, spread) map,
-                 the end of cooperativity and the resolved width (the functions the chapters call)
+    runs         device and run parameters, one realisation's curve, disorder statistics, the end of
+                 cooperativity and the resolved width (computed; the cached runs and the loops over
+                 temperatures, spreads and realisations are tasks of supercrystal.book.tasks)
 
 Energies inside are in units of e^2/(eps b) and lengths in b; volts and kelvin enter and leave in
 ``curves`` and ``runs`` only.  The names below are re-exported, so ``from supercrystal import montecarlo
-as mc; mc.curve(...)`` reaches every public function.
+as mc; mc.run_curve(...)`` reaches every public function.
 """
 from supercrystal.montecarlo.lattice import (LOG_G, STEP_STATES, MCLattice, MCModel, charges,
                                              disordered_radii, energy, log_degeneracy, mc_lattice,
@@ -29,10 +30,10 @@ from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle
 from supercrystal.montecarlo.width import BranchWidth, branch_width, equilibrium_width, restricted_branch
 from supercrystal.montecarlo.gate_layer import gate_layer_model, gate_onset
 from supercrystal.montecarlo.curves import ChargingCurve, charging_curve
-from supercrystal.montecarlo.runs import (ENGINE_VERSION, T_END_GRID_UNIT, T_END_RUN, WIDTH_SEEDS,
-                                          CooperativityEnd, DeviceParams, DisorderAverage, PeakMap,
-                                          PeakWidth, RunParams, cooperativity_end, curve,
-                                          disorder_average, end_grid_kelvin, peak_map, peak_width)
+from supercrystal.montecarlo.runs import (T_END_GRID_UNIT, T_END_RUN, WIDTH_SEEDS, CooperativityEnd,
+                                          DeviceParams, DisorderAverage, PeakMap, PeakWidth, RunParams,
+                                          cooperativity_end_fit, disorder_statistics, end_grid_kelvin,
+                                          run_curve, run_peak_width)
 
 __all__ = [
     # lattice
@@ -51,7 +52,7 @@ __all__ = [
     # curves
     "ChargingCurve", "charging_curve",
     # runs
-    "ENGINE_VERSION", "T_END_GRID_UNIT", "T_END_RUN", "WIDTH_SEEDS", "CooperativityEnd", "DeviceParams",
-    "DisorderAverage", "PeakMap", "PeakWidth", "RunParams", "cooperativity_end", "curve",
-    "disorder_average", "end_grid_kelvin", "peak_map", "peak_width",
+    "T_END_GRID_UNIT", "T_END_RUN", "WIDTH_SEEDS", "CooperativityEnd", "DeviceParams", "DisorderAverage",
+    "PeakMap", "PeakWidth", "RunParams", "cooperativity_end_fit", "disorder_statistics", "end_grid_kelvin",
+    "run_curve", "run_peak_width",
 ]

@@ -18,27 +18,8 @@ from supercrystal.montecarlo.thermo import anchored, sweep, transition
 from supercrystal.units import kT_ev
 
 
-class ArrayRecord:
-    """Mixin of the frozen result dataclasses stored by :func:`supercrystal.book.datafiles.cached`:
-    every field as a numpy array under its own name, and back (0-d arrays become bool, int or float
-    by the field's annotation)."""
-
-    def as_arrays(self) -> dict[str, np.ndarray]:
-        """All fields as numpy arrays (for :func:`supercrystal.book.datafiles.cached`)."""
-        return {k: np.asarray(getattr(self, k)) for k in self.__dataclass_fields__}
-
-    @classmethod
-    def from_arrays(cls, d):
-        kw = {}
-        for k, f in cls.__dataclass_fields__.items():
-            v = np.asarray(d[k])
-            kw[k] = v if v.ndim else (bool(v) if f.type == "bool" else
-                                      int(v) if f.type == "int" else float(v))
-        return cls(**kw)
-
-
 @dataclass(frozen=True, eq=False)
-class ChargingCurve(ArrayRecord):
+class ChargingCurve:
     """nu(V) and C(V) of one sample on up and down sweeps through one step (Sec. V, Fig. 4).
 
     volts : (m,) gate voltages (ascending), V; nu_up/nu_down (+ _err) : filling per NC on the two
@@ -46,7 +27,7 @@ class ChargingCurve(ArrayRecord):
     omega_up/omega_down : grand potential per NC, eV; V_star, V_star_err : equilibrium step voltage
     (V); V_sec3 : Sec. III's e V1 or e V2 (V); jump : Delta nu at V_star; width_mV : 10-90 % rise of
     the equilibrium nu(V) (0 when the jump spans it) at the resolution of this grid only
-    (:func:`~supercrystal.montecarlo.runs.peak_width` resolves it); hysteresis; height : largest
+    (:func:`~supercrystal.montecarlo.runs.run_peak_width` resolves it); hysteresis; height : largest
     equilibrium C/(eN) on the grid, 1/V (the continuous part; a jump adds a delta of weight ``jump``);
     T_kelvin, kT_unit : temperature in K and in e^2/(eps b); unit_ev : e^2/(eps b) in eV; step : 1 or 2.
     """

@@ -1,12 +1,12 @@
-"""Monte Carlo runs of a device, in volts and kelvin, cached: the computations behind Sec. V's figures.
+"""Monte Carlo runs of a device, in volts and kelvin: the computations behind Sec. V's figures.
 
 The physical inputs (:class:`DeviceParams`) and the Monte Carlo effort (:class:`RunParams`) of a run;
-one disorder realisation's charging curve (:func:`curve`, Fig. 4) and its average over quenched size
-disorder (:func:`disorder_average`, Eq. 13); the map of the jump, width and height of the peak over
-temperature and spread (:func:`peak_map`); the end of cooperativity, Sec. V's W ~ 5 k_B T computed
-(:func:`cooperativity_end`); the resolved width of the room-temperature step (:func:`peak_width`).
-:func:`curve` and :func:`peak_width` keep their results in ``data/cache``
-(:func:`supercrystal.book.datafiles.cached`), keyed by every parameter and :data:`ENGINE_VERSION`.
+one disorder realisation's charging curve (:func:`run_curve`, Fig. 4) and the statistics of several over
+quenched size disorder (:func:`disorder_statistics`, Eq. 13); the end of cooperativity, Sec. V's
+W ~ 5 k_B T computed from the jump versus temperature (:func:`cooperativity_end_fit`); the resolved width
+of the room-temperature step (:func:`run_peak_width`).  Everything here computes; the cached runs the
+chapters and claims share (and the loops over temperatures, spreads and realisations) are the tasks of
+:mod:`supercrystal.book.tasks`.
 """
 from __future__ import annotations
 
@@ -14,18 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supercrystal.montecarlo.curves import ArrayRecord, ChargingCurve, charging_curve
+from supercrystal.montecarlo.curves import ChargingCurve, charging_curve
 from supercrystal.montecarlo.gate_layer import gate_layer_model
 from supercrystal.montecarlo.lattice import MCModel, mc_model
 from supercrystal.montecarlo.thermo import first_order_end
 from supercrystal.montecarlo.width import branch_width
 from supercrystal.semiconductor.energies import collective_gain
 from supercrystal.units import kT_ev
-
-#: Version of the engine and of its protocols, part of every cache key (bump on any change that
-#: alters the numbers, so that stale cached curves are never served).
-ENGINE_VERSION = 3
-
 
 @dataclass(frozen=True)
 class DeviceParams:
@@ -70,25 +65,14 @@ class RunParams:
                     window=list(self.window), anchor=self.anchor)
 
 
-def curve(dev: DeviceParams, T_kelvin: float, spread: float = 0.0, realisation: int = 0,
-          run: RunParams = RunParams(), seed: int = 0, step: int = 1,
-          use_cache: bool = True) -> ChargingCurve:
-    """:func:`~supercrystal.montecarlo.curves.charging_curve` of one disorder realisation, cached in
-    ``data/cache`` under every parameter and the seed (realisation r uses disorder seed r and chain
-    seed seed + 1000 r)."""
-    params = dict(dev.as_dict(), T_kelvin=float(T_kelvin), spread=float(spread),
-                  realisation=int(realisation), seed=int(seed), step=int(step), engine=ENGINE_VERSION,
-                  **run.as_dict())
-
-    def compute():
-        m = dev.model(spread, realisation)
-        return charging_curve(m, T_kelvin, step, tuple(run.window), run.n_volts, run.n_equil,
-                              run.n_measure, seed + 1000 * realisation, run.anchor).as_arrays()
-
-    if not use_cache:
-        return ChargingCurve.from_arrays(compute())
-    from supercrystal.book.datafiles import cached
-    return ChargingCurve.from_arrays(cached("mc-curve", params, compute))
+def run_curve(dev: DeviceParams, T_kelvin: float, spread: float = 0.0, realisation: int = 0,
+              run: RunParams = RunParams(), seed: int = 0, step: int = 1) -> ChargingCurve:
+    """:func:`~supercrystal.montecarlo.curves.charging_curve` of one disorder realisation (realisation r
+    uses disorder seed r and chain seed seed + 1000 r).  Seconds to minutes; the cached call is
+    :func:`supercrystal.book.tasks.curve`."""
+    m = dev.model(spread, realisation)
+    return charging_curve(m, T_kelvin, step, tuple(run.window), run.n_volts, run.n_equil,
+                          run.n_measure, seed + 1000 * realisation, run.anchor)
 
 
 @dataclass(frozen=True)
@@ -110,13 +94,12 @@ class DisorderAverage:
     curves: tuple
 
 
-def disorder_average(dev: DeviceParams, T_kelvin: float, spread: float, realisations: int = 3,
-                     run: RunParams = RunParams(), seed: int = 0) -> DisorderAverage:
-    """Average :func:`curve` over ``realisations`` disorder samples (one sample when spread = 0)."""
-    if realisations < 1:
-        raise ValueError(f"realisations must be >= 1 (got realisations={realisations!r})")
-    nreal = 1 if spread == 0 else int(realisations)
-    cs = tuple(curve(dev, T_kelvin, spread, r, run, seed) for r in range(nreal))
+def disorder_statistics(curves, spread: float, T_kelvin: float) -> DisorderAverage:
+    """Mean and standard error of the mean over the disorder realisations ``curves`` (one curve: its
+    own V* error, and zero spread for the rest)."""
+    cs = tuple(curves)
+    if not cs:
+        raise ValueError("curves must hold at least one realisation")
 
     def ms(x):
         x = np.asarray(x, float)
@@ -125,7 +108,7 @@ def disorder_average(dev: DeviceParams, T_kelvin: float, spread: float, realisat
     j, je = ms([c.jump for c in cs])
     w, we = ms([c.width_mV for c in cs])
     v, ve = ms([c.V_star for c in cs])
-    if nreal == 1:
+    if len(cs) == 1:
         ve = cs[0].V_star_err
     h, he = ms([c.height for c in cs])
     return DisorderAverage(spread=float(spread), T_kelvin=float(T_kelvin), jump=j, jump_err=je,
@@ -170,21 +153,19 @@ class CooperativityEnd:
     jumps: np.ndarray
 
 
-def cooperativity_end(dev: DeviceParams, T_grid, spread: float = 0.0,
-                      run: RunParams = T_END_RUN, seed: int = 0,
-                      fit_min: float = 0.25) -> CooperativityEnd:
-    """End of cooperativity from the jump of nu at the step over ``T_grid`` (K), Sec. V.
+def cooperativity_end_fit(dev: DeviceParams, T_grid, jumps, fit_min: float = 0.25) -> CooperativityEnd:
+    """End of cooperativity from the jump of nu at the step measured at the temperatures ``T_grid`` (K).
 
     Near the end point the jump vanishes as (T_c - T)^beta; jump^(1/beta) is fitted linearly in T
     on the points with jump >= ``fit_min`` (smaller jumps are dominated by finite-size rounding;
     :func:`supercrystal.montecarlo.thermo.first_order_end`).
     """
-    T_grid = np.sort(np.asarray(T_grid, float))
-    js = np.array([curve(dev, T, spread, 0, run, seed).jump for T in T_grid])
+    T_grid = np.asarray(T_grid, float)
+    order = np.argsort(T_grid)
+    T_grid, js = T_grid[order], np.asarray(jumps, float)[order]
     t_c, err = first_order_end(T_grid, js, fit_min)
     zero = T_grid[js == 0.0]
-    m = dev.model()
-    kt = kT_ev(t_c) / m.unit_ev
+    kt = kT_ev(t_c) / dev.model().unit_ev
     return CooperativityEnd(T_kelvin=float(t_c), T_kelvin_err=err, kT_unit=float(kt),
                             W_over_kT=float(collective_gain(dev.pore) / kt),
                             T_zero=float(zero[0]) if len(zero) else float("nan"), temperatures=T_grid,
@@ -207,28 +188,13 @@ class PeakMap:
     height_err: np.ndarray
 
 
-def peak_map(dev: DeviceParams, T_kelvin, spreads, realisations: int = 2,
-             run: RunParams = RunParams(), seed: int = 0, progress=None) -> PeakMap:
-    """:func:`disorder_average` on every (T, spread) of the grid (Sec. V's two enemies together).
-    ``progress`` wraps the iterator (e.g. tqdm)."""
-    T_kelvin = np.asarray(T_kelvin, float)
-    spreads = np.asarray(spreads, float)
-    out = np.full((6, len(T_kelvin), len(spreads)), np.nan)
-    grid = [(i, j) for i in range(len(T_kelvin)) for j in range(len(spreads))]
-    for i, j in (progress(grid) if progress else grid):
-        d = disorder_average(dev, T_kelvin[i], spreads[j], realisations, run, seed)
-        out[:, i, j] = d.jump, d.jump_err, d.width_mV, d.width_mV_err, d.height, d.height_err
-    return PeakMap(T_kelvin=T_kelvin, spreads=spreads, jump=out[0], jump_err=out[1], width_mV=out[2],
-                   width_mV_err=out[3], height=out[4], height_err=out[5])
-
-
 #: Independent chains of the resolved room-temperature width (:func:`peak_width`): the chapter's and
 #: the claims' default.
 WIDTH_SEEDS = 8
 
 
 @dataclass(frozen=True, eq=False)
-class PeakWidth(ArrayRecord):
+class PeakWidth:
     """Resolved 10-90 % width of the equilibrium charging step (Sec. V), from phase-restricted branches.
 
     width_mV, width_mV_err : the width and its jackknife error over the independent chains (seeds);
@@ -259,10 +225,9 @@ class PeakWidth(ArrayRecord):
     nu_high_err: np.ndarray
 
 
-def peak_width(dev: DeviceParams, T_kelvin: float, spacing_mV: float = 1.0, seeds: int = 4,
-               n_equil: int = 200, n_measure: int = 2000, fit_mV: float = 2.5, cut: float = 0.5,
-               reference: DeviceParams | None = None, run: RunParams = RunParams(), seed: int = 0,
-               use_cache: bool = True) -> PeakWidth:
+def run_peak_width(dev: DeviceParams, T_kelvin: float, coarse: ChargingCurve, spacing_mV: float = 1.0,
+                   seeds: int = 4, n_equil: int = 200, n_measure: int = 2000, fit_mV: float = 2.5,
+                   cut: float = 0.5, seed: int = 0) -> PeakWidth:
     """The 10-90 % width of the equilibrium nu(V) at temperature ``T_kelvin``, resolved (Sec. V, Fig. 4).
 
     Definition (it has a thermodynamic limit): below the grand-potential crossing V* the equilibrium
@@ -275,52 +240,39 @@ def peak_width(dev: DeviceParams, T_kelvin: float, spacing_mV: float = 1.0, seed
 
     Method: ``seeds`` independent chains per branch on the grid V* + k ``spacing_mV`` (nested when the
     spacing is halved), for the low branch from ``fit_mV`` below the last voltage where the coarse
-    equilibrium curve of ``reference`` (default: ``dev``; :func:`curve` with ``run``) is below 5 % of
+    equilibrium curve ``coarse`` (a :func:`run_curve`, possibly of another sample size) is below 5 % of
     the step up to V* + 2 mV, and symmetrically for the high one (so the grid spans the rise from 5 %
     to 95 %, and every fit window is full; the points past V* are shown, not fitted); crossings by
     local quadratic fits over +-``fit_mV`` on each branch's equilibrium side of V*
     (:func:`~supercrystal.montecarlo.width.branch_width`); the error is the jackknife over the
     chains.  V* is the coarse curve's; it enters only if the jump spans a level (nu_low_star,
-    nu_high_star tell).  Cached in ``data/cache`` (mc-width).  Raises ValueError for spacing_mV
-    outside [0.05, 10] or seeds < 2.
+    nu_high_star tell).  Minutes; the cached call is :func:`supercrystal.book.tasks.peak_width`.
+    Raises ValueError for spacing_mV outside [0.05, 10] or seeds < 2.
     """
     if not (np.isfinite(spacing_mV) and 0.05 <= spacing_mV <= 10.0):
         raise ValueError(f"spacing_mV must lie in [0.05, 10] (got spacing_mV={spacing_mV!r})")
     if int(seeds) < 2:
         raise ValueError(f"seeds must be >= 2 for an error estimate (got seeds={seeds!r})")
-    ref = dev if reference is None else reference
-    params = dict(dev.as_dict(), T_kelvin=float(T_kelvin), spacing_mV=float(spacing_mV),
-                  seeds=int(seeds), n_equil=int(n_equil), n_measure=int(n_measure),
-                  fit_mV=float(fit_mV), cut=float(cut), reference=ref.as_dict(), run=run.as_dict(),
-                  seed=int(seed), engine=ENGINE_VERSION)
-
-    def compute():
-        coarse = curve(ref, T_kelvin, 0.0, 0, run, seed)
-        lo, hi = coarse.step - 1.0, float(coarse.step)
-        v_star = coarse.V_star
-        eq_nu = np.where(coarse.volts < v_star, coarse.nu_up, coarse.nu_down)
-        below = np.flatnonzero((coarse.volts < v_star) & (eq_nu <= lo + 0.05 * (hi - lo)))
-        above = np.flatnonzero((coarse.volts > v_star) & (eq_nu >= hi - 0.05 * (hi - lo)))
-        v_a = (coarse.volts[below[-1]] if len(below) else coarse.volts[0]) - 1e-3 * fit_mV
-        v_b = (coarse.volts[above[0]] if len(above) else coarse.volts[-1]) + 1e-3 * fit_mV
-        h = 1e-3 * spacing_mV
-        margin = int(np.ceil(2e-3 / h))
-        k_low = np.arange(int(np.floor((v_a - v_star) / h)), margin + 1)
-        k_high = np.arange(-margin, int(np.ceil((v_b - v_star) / h)) + 1)
-        m = dev.model()
-        unit = m.unit_ev
-        v_low, v_high = v_star + h * k_low, v_star + h * k_high
-        r = branch_width(m, kT_ev(T_kelvin) / unit, v_star / unit, v_low / unit, v_high / unit,
-                         coarse.step, int(seeds), n_equil, n_measure, 1e-3 * fit_mV / unit, cut, seed)
-        return PeakWidth(width_mV=1e3 * r.width * unit, width_mV_err=1e3 * r.width_err * unit,
-                         V_10=r.mu_10 * unit, V_90=r.mu_90 * unit, V_star=float(v_star),
-                         nu_low_star=r.nu_low_star, nu_high_star=r.nu_high_star,
-                         spacing_mV=float(spacing_mV), fit_mV=float(fit_mV), L=int(dev.L),
-                         T_kelvin=float(T_kelvin), seeds=int(seeds), volts_low=v_low, nu_low=r.nu_low,
-                         nu_low_err=r.nu_low_err, volts_high=v_high, nu_high=r.nu_high,
-                         nu_high_err=r.nu_high_err).as_arrays()
-
-    if not use_cache:
-        return PeakWidth.from_arrays(compute())
-    from supercrystal.book.datafiles import cached
-    return PeakWidth.from_arrays(cached("mc-width", params, compute))
+    lo, hi = coarse.step - 1.0, float(coarse.step)
+    v_star = coarse.V_star
+    eq_nu = np.where(coarse.volts < v_star, coarse.nu_up, coarse.nu_down)
+    below = np.flatnonzero((coarse.volts < v_star) & (eq_nu <= lo + 0.05 * (hi - lo)))
+    above = np.flatnonzero((coarse.volts > v_star) & (eq_nu >= hi - 0.05 * (hi - lo)))
+    v_a = (coarse.volts[below[-1]] if len(below) else coarse.volts[0]) - 1e-3 * fit_mV
+    v_b = (coarse.volts[above[0]] if len(above) else coarse.volts[-1]) + 1e-3 * fit_mV
+    h = 1e-3 * spacing_mV
+    margin = int(np.ceil(2e-3 / h))
+    k_low = np.arange(int(np.floor((v_a - v_star) / h)), margin + 1)
+    k_high = np.arange(-margin, int(np.ceil((v_b - v_star) / h)) + 1)
+    m = dev.model()
+    unit = m.unit_ev
+    v_low, v_high = v_star + h * k_low, v_star + h * k_high
+    r = branch_width(m, kT_ev(T_kelvin) / unit, v_star / unit, v_low / unit, v_high / unit,
+                     coarse.step, int(seeds), n_equil, n_measure, 1e-3 * fit_mV / unit, cut, seed)
+    return PeakWidth(width_mV=1e3 * r.width * unit, width_mV_err=1e3 * r.width_err * unit,
+                     V_10=r.mu_10 * unit, V_90=r.mu_90 * unit, V_star=float(v_star),
+                     nu_low_star=r.nu_low_star, nu_high_star=r.nu_high_star,
+                     spacing_mV=float(spacing_mV), fit_mV=float(fit_mV), L=int(dev.L),
+                     T_kelvin=float(T_kelvin), seeds=int(seeds), volts_low=v_low, nu_low=r.nu_low,
+                     nu_low_err=r.nu_low_err, volts_high=v_high, nu_high=r.nu_high,
+                     nu_high_err=r.nu_high_err)

@@ -357,19 +357,11 @@ def point_cation_limit(study: dict[str, np.ndarray], power: float = 9.0) -> Fill
                         extrapolation_error=err, coefficient=float(coef[1]), power=power)
 
 
-def study(lattice: str = "fcc", rho: float = 1.0, fractions=(0.48, 0.6, 0.72), ns=(96, 128, 160),
-          refresh: bool = False) -> dict[str, np.ndarray]:
-    """:func:`grid_study` with cation radii a_c = fraction x free pore radius, cached under data/cache.
-
-    The cache key holds every parameter (``laplace_grid_study`` + lattice, rho, fractions, ns);
-    ``SUPERCRYSTAL_REFRESH_CACHE=1`` or ``refresh=True`` recomputes (minutes for n = 160).
-    """
-    from supercrystal.book.datafiles import cached
-
-    check_parameters(lattice, rho, min(fractions) * free_pore_radius(lattice, rho))
+def study(lattice: str = "fcc", rho: float = 1.0, fractions=(0.48, 0.6, 0.72),
+          ns=(96, 128, 160)) -> dict[str, np.ndarray]:
+    """:func:`grid_study` with cation radii a_c = fraction x free pore radius (minutes for n = 160;
+    :func:`supercrystal.book.tasks.laplace_study` is the cached call the chapters use)."""
     free = free_pore_radius(lattice, rho)
+    check_parameters(lattice, rho, min(fractions) * free)
     a_cs = [round(f * free, 10) for f in fractions]
-    params = dict(lattice=lattice, rho=float(rho), fractions=[float(f) for f in fractions],
-                  ns=[int(n) for n in ns])
-    return cached("laplace_grid_study", params, lambda: grid_study(lattice, rho, a_cs, ns),
-                  refresh=refresh)
+    return grid_study(lattice, rho, a_cs, ns)

@@ -40,7 +40,6 @@ import numpy as np
 
 from supercrystal.lattice import geometry
 from supercrystal.lattice.geometry import check_rho
-from supercrystal.book.datafiles import cached
 from supercrystal.lattice.ewald import ewald_kernel, madelung
 from supercrystal.spheres.multipole import (
     Conductor,
@@ -58,9 +57,11 @@ _CRYSTAL = {"fcc": "rocksalt", "sc": "cscl"}
 _PORE = {"fcc": "octahedral", "sc": "cubic"}
 
 
-def _check_choice(name: str, value, allowed) -> None:
+def check_choice(name: str, value, allowed) -> str:
+    """Return ``value`` if it is one of ``allowed``, else raise ``ValueError`` naming ``name``."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {allowed} (got {name}={value!r})")
+    return value
 
 
 # --------------------------------------------------------------------------- geometry
@@ -317,9 +318,7 @@ def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
     return {"induced": np.array(induced), "coefficients": coef, "degrees": ls}
 
 
-def filled_lattice(
-    lattice: str, rho: float, order: int | None = None, r_cut: float = 20.0, use_cache: bool = True
-) -> FilledLattice:
+def filled_lattice(lattice: str, rho: float, order: int | None = None, r_cut: float = 20.0) -> FilledLattice:
     """Energy per pair of the filled lattice of metal spheres with point cations (Sec. IV, App. B).
 
     Parameters
@@ -341,16 +340,17 @@ def filled_lattice(
         raise ValueError(f"order must be >= 4 (got order={order})")
     if r_cut < 2.0:
         raise ValueError(f"r_cut must be >= 2 b (got r_cut={r_cut})")
-    params = {"lattice": lattice, "rho": rho, "order": int(order), "r_cut": float(r_cut)}
-    if use_cache:
-        arr = cached("metal_filled", params, lambda: _filled_arrays(lattice, rho, order, r_cut))
-    else:
-        arr = _filled_arrays(lattice, rho, order, r_cut)
+    arr = _filled_arrays(lattice, rho, order, r_cut)
     crystal = geometry.crystal(_CRYSTAL[lattice])
     e_mad = -madelung(crystal) / crystal.distance
     induced = float(arr["induced"])
     return FilledLattice(lattice, rho, int(order), float(r_cut), e_mad + induced, e_mad, induced,
                          arr["coefficients"], arr["degrees"])
+
+
+def truncation_error(result: FilledLattice, lower: FilledLattice) -> float:
+    """Error of a filled-lattice energy: its change from a lower order (1e-12 added: round-off floor)."""
+    return abs(result.energy - lower.energy) + 1e-12
 
 
 def filled_default_order(rho: float) -> int:
@@ -410,7 +410,41 @@ def _extrapolate(r: np.ndarray, e: np.ndarray) -> tuple[float, float]:
     return float(lim), float(err)
 
 
-def _converged_arrays(lattice: str, rho: float, n_max: int, order: int, far: int) -> dict:
+@dataclass(frozen=True)
+class ClusterEnergies:
+    """Single-pair energies of clusters of 1 .. n NC shells around the cation (the raw data of
+    :func:`converged_pair`), e^2/b.
+
+    order, far_order : expansion order of the nearest shell and of the outer shells.
+    radii : (n,) radius of the outermost shell of each cluster, b.  n_spheres : (n,) spheres.
+    consistent, paper : (n,) energies of each cluster (see the module docstring).
+    far_delta : (2,) change of (consistent, paper) on the 3-shell cluster when the outer shells'
+        order drops by 2: the truncation error of the outer orders.
+    """
+
+    lattice: str
+    rho: float
+    order: int
+    far_order: int
+    radii: np.ndarray
+    n_spheres: np.ndarray
+    consistent: np.ndarray
+    paper: np.ndarray
+    far_delta: np.ndarray
+
+
+def cluster_order(rho: float) -> int:
+    """Order of the nearest shell in the clusters: ceil(12 / arccosh(1/rho)), between 8 and 20."""
+    if rho >= 1.0 - 1e-12:
+        return NEAR_ORDER_CAP
+    return int(min(NEAR_ORDER_CAP, max(8, np.ceil(12.0 / np.arccosh(1.0 / rho)))))
+
+
+def cluster_energies(lattice: str, rho: float) -> ClusterEnergies:
+    """Solve the clusters of 1 .. CLUSTER_SHELLS[lattice] shells (Sec. IV; minutes at rho near 1)."""
+    geometry.check_lattice(lattice)
+    rho = check_rho(rho)
+    order, far, n_max = cluster_order(rho), FAR_ORDER, CLUSTER_SHELLS[lattice]
     cons, pap, nsph, radii = [], [], [], []
     for ns in range(1, n_max + 1):
         c, p, n, _ = _pair_solution(lattice, rho, ns, order, far)
@@ -418,58 +452,30 @@ def _converged_arrays(lattice: str, rho: float, n_max: int, order: int, far: int
         pap.append(p)
         nsph.append(n)
         radii.append(cluster(lattice, ns)[1][-1])
-    # truncation of the outer orders, measured on the 3-shell cluster
-    c_lo, p_lo, _, _ = _pair_solution(lattice, rho, min(3, n_max), order, far - 2)
-    c_hi, p_hi, _, _ = _pair_solution(lattice, rho, min(3, n_max), order, far)
-    return {"consistent": np.array(cons), "paper": np.array(pap), "n_spheres": np.array(nsph),
-            "radii": np.array(radii), "far_delta": np.array([abs(c_hi - c_lo), abs(p_hi - p_lo)])}
+    # truncation of the outer orders, measured on the 3-shell cluster (its full-order value is above)
+    k = min(3, n_max) - 1
+    c_lo, p_lo, _, _ = _pair_solution(lattice, rho, k + 1, order, far - 2)
+    return ClusterEnergies(lattice=lattice, rho=rho, order=order, far_order=far, radii=np.array(radii),
+                           n_spheres=np.array(nsph), consistent=np.array(cons), paper=np.array(pap),
+                           far_delta=np.array([abs(cons[k] - c_lo), abs(pap[k] - p_lo)]))
 
 
-def _cluster_order(rho: float) -> int:
-    """Order of the nearest shell in the clusters: ceil(12 / arccosh(1/rho)), between 8 and 20."""
-    if rho >= 1.0 - 1e-12:
-        return NEAR_ORDER_CAP
-    return int(min(NEAR_ORDER_CAP, max(8, np.ceil(12.0 / np.arccosh(1.0 / rho)))))
+def converged_pair(clusters: ClusterEnergies, nearest: SinglePair) -> ConvergedPair:
+    """Single-pair energy of the infinite lattice from growing clusters (Sec. IV).
 
-
-def converged_pair(lattice: str, rho: float, use_cache: bool = True) -> ConvergedPair:
-    """Single-pair energy with clusters of growing size, extrapolated (Sec. IV; cached)."""
-    geometry.check_lattice(lattice)
-    rho = check_rho(rho)
-    order = _cluster_order(rho)
-    n_max = CLUSTER_SHELLS[lattice]
-    params = {"lattice": lattice, "rho": rho, "shells": n_max, "order": order, "far": FAR_ORDER}
-
-    def compute():
-        return _converged_arrays(lattice, rho, n_max, order, FAR_ORDER)
-
-    arr = cached("metal_pair_clusters", params, compute) if use_cache else compute()
-    r = arr["radii"]
-    c_lim, c_err = _extrapolate(r, arr["consistent"])
-    p_lim, p_err = _extrapolate(r, arr["paper"])
-    fd = arr["far_delta"]
-    # the nearest shell at the (higher) default order corrects the clusters' near-order truncation
-    six = single_pair_cached(lattice, rho)
-    dc, dp = six.consistent - float(arr["consistent"][0]), six.paper - float(arr["paper"][0])
-    return ConvergedPair(lattice, rho, r, arr["n_spheres"], arr["consistent"], arr["paper"],
-                         c_lim + dc, p_lim + dp, c_err + float(fd[0]) + abs(dc) + six.error,
-                         p_err + float(fd[1]) + abs(dp) + six.error)
-
-
-def single_pair_cached(lattice: str, rho: float) -> SinglePair:
-    """:func:`single_pair` for the nearest shell at the default order, through the cache."""
-    geometry.check_lattice(lattice)
-    rho = check_rho(rho)
-    order = default_order(rho)
-    params = {"lattice": lattice, "rho": rho, "order": order}
-
-    def compute():
-        s = single_pair(lattice, rho, 1, order)
-        return {"v": np.array([s.consistent, s.paper, s.error, s.n_spheres, float(s.connected)])}
-
-    v = cached("metal_pair_six", params, compute)["v"]
-    return SinglePair(lattice, rho, 1, int(v[3]), order, float(v[0]), float(v[1]), float(v[2]),
-                      bool(v[4]))
+    Extrapolated in the outer radius (tail ~ R^-3) and corrected by ``nearest``, the nearest shell
+    solved at the default (higher) order (:func:`single_pair` with one shell), which fixes the
+    clusters' near-order truncation.
+    """
+    r = clusters.radii
+    c_lim, c_err = _extrapolate(r, clusters.consistent)
+    p_lim, p_err = _extrapolate(r, clusters.paper)
+    fd = clusters.far_delta
+    dc = nearest.consistent - float(clusters.consistent[0])
+    dp = nearest.paper - float(clusters.paper[0])
+    return ConvergedPair(clusters.lattice, clusters.rho, r, clusters.n_spheres, clusters.consistent,
+                         clusters.paper, c_lim + dc, p_lim + dp, c_err + float(fd[0]) + abs(dc) + nearest.error,
+                         p_err + float(fd[1]) + abs(dp) + nearest.error)
 
 
 @dataclass(frozen=True)
@@ -488,47 +494,6 @@ class MetalEnergy:
     energy: float
     error: float
     unit: str = "e^2/b"
-
-
-def metal_energy(lattice: str, rho: float, state: str, spheres: str = "converged",
-                 definition: str = "consistent") -> MetalEnergy:
-    """Electrostatic energy of metal NCs in e^2/b (Sec. IV): single pair or filled lattice.
-
-    Parameters
-    ----------
-    lattice : "fcc" or "sc".
-    rho : metal sphere radius a_m / b in (0, 1].
-    state : "single" (one cation and one electron in the empty lattice) or "filled" (energy per
-        pair of the filled lattice, periodic solution).
-    spheres : for state "single": "six" (only the nearest NC shell: the six spheres of the
-        octahedral pore, the eight of the sc cube) or "converged" (clusters of growing size,
-        extrapolated).  Ignored for "filled".
-    definition : "consistent" (total energy minus isolated self-energies) or "paper"
-        (1/2 e phi_s at the cation, App. A; for "filled" the paper's App. B energy is the
-        consistent one, so both give the same number).
-
-    Returns
-    -------
-    :class:`MetalEnergy` with the energy and its estimated error.
-    """
-    geometry.check_lattice(lattice)
-    rho = check_rho(rho)
-    _check_choice("state", state, STATES)
-    _check_choice("spheres", spheres, SPHERES)
-    _check_choice("definition", definition, DEFINITIONS)
-    if state == "filled":
-        f = filled_lattice(lattice, rho)
-        lo = filled_lattice(lattice, rho, f.order - 4)
-        return MetalEnergy(lattice, rho, state, spheres, definition, f.energy,
-                           abs(f.energy - lo.energy) + 1e-12)
-    if spheres == "six":
-        s = single_pair_cached(lattice, rho)
-        e = s.consistent if definition == "consistent" else s.paper
-        return MetalEnergy(lattice, rho, state, spheres, definition, e, s.error + 1e-12)
-    c = converged_pair(lattice, rho)
-    if definition == "consistent":
-        return MetalEnergy(lattice, rho, state, spheres, definition, c.consistent_limit, c.error)
-    return MetalEnergy(lattice, rho, state, spheres, definition, c.paper_limit, c.paper_error)
 
 
 # --------------------------------------------------------------------------- Appendix C
@@ -596,35 +561,48 @@ def patch(lattice: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     return pos[order] - pos[i1], q[order]
 
 
-def _appendix_c_arrays(lattice, rho, a_c, n, order, cation_order) -> dict:
+@dataclass(frozen=True)
+class PatchCapacitance:
+    """Inverse capacitance matrix of a neutral patch of the filled lattice (App. C's raw data).
+
+    cinv : (N, N) C^-1 in 1/b (symmetrised); charges : (N,) site charges (NCs < 0, cations +1);
+    positions : (N, 3) site centres, b (site 0 a cation near the middle, site 1 its nearest NC).
+    """
+
+    lattice: str
+    rho: float
+    a_c: float
+    n: int
+    order: int
+    cation_order: int
+    cinv: np.ndarray
+    charges: np.ndarray
+    positions: np.ndarray
+
+
+def patch_capacitance(lattice: str = "fcc", rho: float = 0.8, a_c: float = 0.1, n: int = 2,
+                      order: int = 8, cation_order: int = 2) -> PatchCapacitance:
+    """Solve a neutral patch (:func:`patch`) of NC spheres (radius rho, expansion ``order``) and cation
+    spheres (radius a_c, which must fit the pore, ``cation_order``) for its capacitance matrix (App. C)."""
+    geometry.check_lattice(lattice)
+    rho = check_rho(rho)
+    free = geometry.electron_cation_distance(_PORE[lattice], lattice) - rho
+    if not (0 < a_c < free):
+        raise ValueError(f"a_c must lie in (0, {free:.4f}) b for rho={rho} (got a_c={a_c})")
+    if n < 2:
+        raise ValueError(f"n must be >= 2 (got n={n})")
     pos, q = patch(lattice, n)
     radii = np.where(q < 0, rho, a_c)
     orders = np.where(q < 0, order, cation_order)
     cap = solve(pos, radii, orders).capacitance
     cap = 0.5 * (cap + cap.T)
-    return {"cinv": np.linalg.inv(cap), "q": q, "positions": pos}
+    return PatchCapacitance(lattice=lattice, rho=rho, a_c=float(a_c), n=int(n), order=int(order),
+                            cation_order=int(cation_order), cinv=np.linalg.inv(cap), charges=q, positions=pos)
 
 
-def appendix_c(lattice: str = "fcc", rho: float = 0.8, a_c: float = 0.1, n: int = 2,
-               order: int = 8, cation_order: int = 2, use_cache: bool = True) -> AppendixC:
-    """Evaluate Eqs. (15)-(20) of App. C on a finite neutral patch (see :class:`AppendixC`).
-
-    a_c is the cation radius (units of b; it must fit the pore), n the patch size (:func:`patch`),
-    order / cation_order the expansion orders of the NC / cation spheres.
-    """
-    geometry.check_lattice(lattice)
-    rho = check_rho(rho)
-    pore = _PORE[lattice]
-    free = geometry.electron_cation_distance(pore, lattice) - rho
-    if not (0 < a_c < free):
-        raise ValueError(f"a_c must lie in (0, {free:.4f}) b for rho={rho} (got a_c={a_c})")
-    if n < 2:
-        raise ValueError(f"n must be >= 2 (got n={n})")
-    params = {"lattice": lattice, "rho": rho, "a_c": float(a_c), "n": int(n), "order": int(order),
-              "cation_order": int(cation_order)}
-    compute = lambda: _appendix_c_arrays(lattice, rho, a_c, n, order, cation_order)  # noqa: E731
-    arr = cached("metal_appendix_c", params, compute) if use_cache else compute()
-    ci, q = arr["cinv"], arr["q"]
+def appendix_c(p: PatchCapacitance) -> AppendixC:
+    """Evaluate Eqs. (15)-(20) of App. C from a patch's capacitance matrix (see :class:`AppendixC`)."""
+    ci, q = p.cinv, p.charges
     u_s = 0.5 * (ci[0, 0] + ci[1, 1] - 2 * ci[0, 1])
     rest = np.arange(2, len(q))
     cross = float(np.sum(q[rest] * (ci[0, rest] - ci[1, rest])))
@@ -635,20 +613,13 @@ def appendix_c(lattice: str = "fcc", rho: float = 0.8, a_c: float = 0.1, n: int 
     d = np.diag(ci)
     s = (phi[cat, None] - phi[None, ncs] - d[cat, None] - d[None, ncs] + 2 * ci[np.ix_(cat, ncs)])
     # only sites off the patch surface: the surface of a finite patch is not the lattice's ground state
-    pos = arr["positions"]
+    pos = p.positions
     lo, hi = pos.min(0), pos.max(0)
     inner = np.all((pos > lo + 1e-9) & (pos < hi - 1e-9), axis=1)
     s = s[np.ix_(inner[cat], inner[ncs])]
-    return AppendixC(lattice, rho, float(a_c), len(q), float(ci[0, 0]), float(ci[1, 1]),
+    return AppendixC(p.lattice, p.rho, p.a_c, len(q), float(ci[0, 0]), float(ci[1, 1]),
                      float(ci[0, 1]), float(u_s), cross, float(u_full),
-                     0.5 / a_c + 0.5 / rho, float(s.max()))
-
-
-def collective_gain(lattice: str, rho: float, spheres: str = "six") -> tuple[float, float]:
-    """u_s - u_full (consistent definition) and its error, e^2/b (Sec. IV; > 0: cooperative)."""
-    s = metal_energy(lattice, rho, "single", spheres, "consistent")
-    f = metal_energy(lattice, rho, "filled")
-    return s.energy - f.energy, s.error + f.error
+                     0.5 / p.a_c + 0.5 / p.rho, float(s.max()))
 
 
 @dataclass(frozen=True)
@@ -667,24 +638,3 @@ class EnergyCurves:
     connected: np.ndarray
     filled: np.ndarray
     filled_error: np.ndarray
-
-
-def energy_curves(lattice: str, rhos) -> EnergyCurves:
-    """Single-pair (nearest shell) and filled-lattice energies on a grid of rho (cached per point)."""
-    geometry.check_lattice(lattice)
-    rhos = np.array([check_rho(r) for r in np.atleast_1d(rhos)])
-    out = {k: [] for k in ("sc", "sp", "se", "cn", "fl", "fe")}
-    for rho in rhos:
-        s = single_pair_cached(lattice, float(rho))
-        order = default_order(float(rho))
-        cn = cached("metal_pair_connected", {"lattice": lattice, "rho": float(rho), "order": order},
-                    lambda: {"v": np.array(connected_pair(lattice, float(rho), order))})["v"]
-        f = metal_energy(lattice, float(rho), "filled")
-        out["sc"].append(s.consistent)
-        out["sp"].append(s.paper)
-        out["se"].append(s.error)
-        out["cn"].append(float(cn[0]))
-        out["fl"].append(f.energy)
-        out["fe"].append(f.error)
-    a = {k: np.array(v) for k, v in out.items()}
-    return EnergyCurves(lattice, rhos, a["sc"], a["sp"], a["se"], a["cn"], a["fl"], a["fe"])

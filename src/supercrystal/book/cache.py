@@ -1,0 +1,574 @@
+"""Content-addressed cache of the slow results: the key is every parameter plus the code that computes them.
+
+A slow computation is a *task* (:func:`task`, used by :mod:`supercrystal.book.tasks`): a function of plain
+parameters that returns a frozen dataclass or a dict of arrays.  Its cache key hashes
+
+* the task's name and every parameter (coerced by the function's annotations, defaults applied);
+* the **fingerprint** of the code: the task function's own source, every module of the ``supercrystal``
+  package in the import closure of what it calls (found by reading the modules' import statements), and the
+  fingerprints of the tasks it calls; plus the versions of the numeric libraries the closure imports
+  (numpy, scipy, numba).
+
+What counts as a change of code: the parsed syntax tree.  Comments, formatting and docstrings do not count
+(they cannot change a number); neither do the module paths in the package's own import statements (a module
+moved into another folder computes the same numbers; the imported names do count).  Any other edit of a module
+in the closure -- a constant, an expression, a renamed local -- changes the fingerprint, and every result that
+depends on it is recomputed.  There is no hand-bumped version anywhere.
+
+Where results live
+------------------
+* the **seed**, ``data/cache/`` of the repository: committed, read-only in normal use, so that a fresh clone and
+  CI build the book without recomputing the slow results;
+* the **user cache**: ``SUPERCRYSTAL_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/supercrystal`` (default
+  ``~/.cache/supercrystal``): every new result goes there.
+
+``SUPERCRYSTAL_REFRESH_CACHE=1`` (``make refresh-seed``) is the one way to rewrite the seed: each result is
+recomputed once in that refresh and written into ``data/cache``; the refresh starts at the time stored in
+``SUPERCRYSTAL_REFRESH_SINCE`` (set by the first process that sees the flag and inherited by the chapters'
+kernels), and an entry written since then counts as fresh.  ``python -m supercrystal.book.cache status`` lists
+the seed entries that no longer match the code; ``prune`` deletes them.
+
+Every read is verified: the stored task name, parameters and fingerprint must equal the request's.  An
+unreadable, truncated or mismatched file is a miss: one warning naming the path, the result is recomputed and
+written anew.  Writes go through a temporary file in the same folder and :func:`os.replace`, so a crash never
+leaves half a file; a folder that cannot be written gives one warning and the result is returned all the same.
+
+Every call is recorded as a :class:`Provenance` (cached or computed, the file, the fingerprint), which the CLI
+prints in its JSON and the chapters state under their figures (:func:`recording`).
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import functools
+import hashlib
+import inspect
+import json
+import os
+import sys
+import tempfile
+import time
+import types
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from supercrystal.paths import data_dir
+
+#: numeric libraries whose version can change a result; included when the closure imports them
+NUMERIC_LIBRARIES = ("numpy", "scipy", "numba")
+_PACKAGE = "supercrystal"
+
+
+# --------------------------------------------------------------------------- where
+def seed_dir() -> Path:
+    """The committed, read-only seed of slow results (``data/cache``)."""
+    return data_dir() / "cache"
+
+
+def user_dir() -> Path:
+    """Where new results are written: ``SUPERCRYSTAL_CACHE_DIR``, else the XDG user cache folder."""
+    env = os.environ.get("SUPERCRYSTAL_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / _PACKAGE
+
+
+def refresh_since() -> float | None:
+    """Start of the current seed refresh (epoch seconds), or None when not refreshing."""
+    if os.environ.get("SUPERCRYSTAL_REFRESH_CACHE") != "1":
+        return None
+    since = os.environ.get("SUPERCRYSTAL_REFRESH_SINCE")
+    if since is None:
+        since = repr(time.time())
+        os.environ["SUPERCRYSTAL_REFRESH_SINCE"] = since  # inherited by child processes and kernels
+    return float(since)
+
+
+# --------------------------------------------------------------------------- fingerprints
+def _package_root() -> Path:
+    import supercrystal
+
+    return Path(supercrystal.__file__).resolve().parent
+
+
+def _module_file(name: str) -> Path | None:
+    """Source file of a module of the package (``supercrystal.x.y``), or None if ``name`` is no module."""
+    parts = name.split(".")
+    if parts[0] != _PACKAGE:
+        return None
+    base = _package_root().joinpath(*parts[1:])
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _resolve(node: ast.ImportFrom, module: str) -> str:
+    """Absolute module name of an ``ImportFrom`` inside ``module``."""
+    if not node.level:
+        return node.module or ""
+    is_pkg = (_module_file(module) or Path()).name == "__init__.py"
+    package = module if is_pkg else module.rpartition(".")[0]
+    for _ in range(node.level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{node.module}" if node.module else package
+
+
+def _imports(tree: ast.Module, module: str) -> tuple[set[str], set[str]]:
+    """(package modules, third-party top-level names) imported anywhere in a module's tree."""
+    inside, outside = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                (inside if _module_file(a.name) else outside).add(
+                    a.name if _module_file(a.name) else a.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            base = _resolve(node, module)
+            if base.split(".")[0] != _PACKAGE:
+                outside.add(base.split(".")[0])
+                continue
+            for a in node.names:
+                sub = f"{base}.{a.name}"
+                inside.add(sub if _module_file(sub) else base)
+    return inside, outside
+
+
+class _Normalise(ast.NodeTransformer):
+    """Drop docstrings and the module paths of the package's own imports (see the module docstring)."""
+
+    def __init__(self, module: str):
+        self.module = module
+
+    def _strip(self, node):
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.Pass()]
+        self.generic_visit(node)
+        return node
+
+    visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _strip
+
+    def visit_ImportFrom(self, node):
+        if _resolve(node, self.module).split(".")[0] == _PACKAGE:
+            return ast.ImportFrom(module=_PACKAGE, names=node.names, level=0)
+        return node
+
+    def visit_Import(self, node):
+        names = [ast.alias(name=_PACKAGE if a.name.split(".")[0] == _PACKAGE else a.name,
+                           asname=a.asname) for a in node.names]
+        return ast.Import(names=names)
+
+
+def _normalised_hash(source: str, module: str) -> str:
+    tree = _Normalise(module).visit(ast.parse(source))
+    return hashlib.sha256(ast.dump(tree, annotate_fields=False).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _module_info(name: str, mtime_ns: int) -> tuple[str, frozenset, frozenset]:
+    """(normalised hash, package imports, third-party imports) of one module (keyed by its mtime)."""
+    path = _module_file(name)
+    tree = ast.parse(path.read_text())
+    inside, outside = _imports(tree, name)
+    return _normalised_hash(path.read_text(), name), frozenset(inside), frozenset(outside)
+
+
+def module_closure(roots) -> dict[str, str]:
+    """Every package module reachable from ``roots`` by imports -> its normalised source hash."""
+    seen: dict[str, str] = {}
+    libs: set[str] = set()
+    stack = list(roots)
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        path = _module_file(name)
+        if path is None:
+            continue
+        digest, inside, outside = _module_info(name, path.stat().st_mtime_ns)
+        seen[name] = digest
+        libs |= outside
+        stack.extend(inside)
+    seen["__libraries__"] = ",".join(sorted(libs))
+    return seen
+
+
+def _library_versions(names: str) -> dict[str, str]:
+    out = {}
+    for lib in NUMERIC_LIBRARIES:
+        if lib in names.split(","):
+            mod = sys.modules.get(lib) or __import__(lib)
+            out[lib] = getattr(mod, "__version__", "?")
+    return out
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def _function_parts(fn: Callable, parts: dict | None = None) -> dict:
+    """What a task function depends on, found from the global names its code uses:
+
+    ``sources``: normalised hashes of the function and of the helper functions of its own module that it
+    calls (followed recursively, so a helper in the task module counts, not the whole module);
+    ``modules``: other package modules it refers to (as modules, or through their functions and classes);
+    ``tasks``: the tasks it calls.
+    """
+    parts = parts if parts is not None else {"seen": set(), "sources": set(), "modules": set(), "tasks": {}}
+    if fn in parts["seen"]:
+        return parts
+    parts["seen"].add(fn)
+    parts["sources"].add(_normalised_hash(inspect.cleandoc("\n" + inspect.getsource(fn)), fn.__module__))
+    for name in sorted(_code_names(fn.__code__)):
+        obj = fn.__globals__.get(name)
+        if isinstance(obj, Task):
+            parts["tasks"][obj.name] = obj
+        elif isinstance(obj, types.ModuleType):
+            if obj.__name__.split(".")[0] == _PACKAGE:
+                parts["modules"].add(obj.__name__)
+        elif isinstance(obj, types.FunctionType) and obj.__module__ == fn.__module__:
+            _function_parts(obj, parts)
+        elif str(getattr(obj, "__module__", "") or "").split(".")[0] == _PACKAGE:
+            parts["modules"].add(obj.__module__)
+    return parts
+
+
+# --------------------------------------------------------------------------- results <-> arrays
+def _to_arrays(result) -> tuple[dict[str, np.ndarray], dict]:
+    if dataclasses.is_dataclass(result):
+        values = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+        kind = {"dataclass": f"{type(result).__module__}:{type(result).__qualname__}"}
+    elif isinstance(result, dict):
+        values, kind = dict(result), {"dict": True}
+    else:
+        raise TypeError(f"a task returns a frozen dataclass or a dict of arrays (got {type(result).__name__})")
+    none = sorted(k for k, v in values.items() if v is None)
+    arrays = {k: np.asarray(v) for k, v in values.items() if v is not None}
+    for k, a in arrays.items():
+        if a.dtype == object:
+            raise TypeError(f"task result field {k!r} is not numeric or text")
+    return arrays, {**kind, "none": none}
+
+
+def _scalar(value: np.ndarray, annotation: str):
+    if value.ndim:
+        return tuple(value.tolist()) if annotation.startswith("tuple") else value
+    item = value.item()
+    for t, cast in (("bool", bool), ("int", int), ("float", float), ("str", str)):
+        if annotation.startswith(t):
+            return cast(item)
+    return item
+
+
+def _from_arrays(arrays: dict[str, np.ndarray], meta: dict):
+    if "dict" in meta:
+        return {k: arrays[k] for k in arrays}
+    mod, _, qual = meta["dataclass"].partition(":")
+    cls = __import__(mod, fromlist=["_"])
+    for part in qual.split("."):
+        cls = getattr(cls, part)
+    kw = {}
+    for f in dataclasses.fields(cls):
+        if f.name in meta["none"]:
+            kw[f.name] = None
+        else:
+            kw[f.name] = _scalar(arrays[f.name], str(f.type))
+    return cls(**kw)
+
+
+# --------------------------------------------------------------------------- provenance
+@dataclasses.dataclass(frozen=True)
+class Provenance:
+    """Where one task result came from.
+
+    cached : read from a cache file (True) or computed in this process (False).
+    cache_file : the file read or written (None if it could not be written).
+    fingerprint : the code fingerprint of the task (16 hex digits shown).
+    """
+
+    task: str
+    params: str
+    cached: bool
+    cache_file: str | None
+    fingerprint: str
+    seconds: float
+
+    def as_json(self) -> dict:
+        return {"cached": self.cached, "cache_file": self.cache_file, "fingerprint": self.fingerprint}
+
+
+_LOG: list[Provenance] = []
+
+
+@contextmanager
+def recording() -> Iterator[list[Provenance]]:
+    """Collect the :class:`Provenance` of every task call made inside the ``with`` block."""
+    start = len(_LOG)
+    out: list[Provenance] = []
+    try:
+        yield out
+    finally:
+        out.extend(_LOG[start:])
+
+
+def provenance_note(records: list[Provenance]) -> str:
+    """One Markdown sentence for under a figure: how many slow results were read from the cache and how
+    many computed on this build, and the code fingerprint of each task."""
+    if not records:
+        return "No cached result was used."
+    tasks: dict[str, set] = {}
+    for r in records:
+        tasks.setdefault(r.task, set()).add(r.fingerprint)
+    n_cached = sum(r.cached for r in records)
+    which = ", ".join(f"`{name}` {'/'.join(sorted(fps))}" for name, fps in sorted(tasks.items()))
+    return (f"Slow results: {n_cached} read from the cache, {len(records) - n_cached} computed on this build "
+            f"(task and code fingerprint: {which}).")
+
+
+def provenance_log() -> list[Provenance]:
+    """Every task call of this process so far (oldest first)."""
+    return list(_LOG)
+
+
+# --------------------------------------------------------------------------- tasks
+_WARNED: set[str] = set()
+
+
+def _warn(message: str, once: str | None = None) -> None:
+    """One line on stderr (a cache problem is never an error: the result is recomputed or returned)."""
+    if once is not None:
+        if once in _WARNED:
+            return
+        _WARNED.add(once)
+    print(f"supercrystal cache: {message}", file=sys.stderr, flush=True)
+
+
+def _jsonable(value):
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
+        return value.item()
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+_COERCE = {"float": float, "int": int, "str": str, "bool": bool}
+
+
+class Task:
+    """A slow computation cached by content (see the module docstring).  Call it like the function."""
+
+    def __init__(self, fn: Callable):
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.name = fn.__name__
+        self.signature = inspect.signature(fn)
+        self._memo: dict[str, Any] = {}
+        self._fingerprint: str | None = None
+        _REGISTRY[self.name] = self
+
+    # ---- key
+    def params(self, *args, **kwargs) -> dict:
+        """Every parameter of a call, defaults applied, coerced by the annotations (the cache key's part)."""
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        out = {}
+        for k, v in bound.arguments.items():
+            ann = str(self.signature.parameters[k].annotation)
+            cast = _COERCE.get(ann)
+            if cast is not None and v is not None and not (cast is bool and isinstance(v, str)):
+                try:
+                    v = cast(v)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{k} must be of type {ann} (got {k}={v!r})") from None
+            elif ann.startswith("tuple") and v is not None:
+                v = tuple(float(x) if isinstance(x, (float, np.floating)) else x for x in v)
+            out[k] = _jsonable(v)
+        try:  # the key's form: what JSON gives back (tuples become lists)
+            return json.loads(json.dumps(out, sort_keys=True))
+        except (TypeError, ValueError):
+            raise ValueError(f"{self.name}: parameters must be numbers, text or lists of them (got {out})") from None
+
+    def fingerprint(self) -> str:
+        """Hash of the task's source, its module closure, the tasks it calls and the numeric libraries
+        (computed once per process: the code does not change under a running process)."""
+        if self._fingerprint is None:
+            self._fingerprint = self._compute_fingerprint()
+        return self._fingerprint
+
+    def _compute_fingerprint(self) -> str:
+        parts = _function_parts(self.fn)
+        closure = module_closure(parts["modules"])
+        libs = _library_versions(closure.pop("__libraries__"))
+        blob = json.dumps({
+            "sources": sorted(parts["sources"]),
+            "modules": sorted(closure.values()),
+            "tasks": sorted(t.fingerprint() for t in parts["tasks"].values() if t is not self),
+            "libraries": libs,
+        }, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def key(self, params: dict, fingerprint: str) -> str:
+        blob = json.dumps({"task": self.name, "params": params, "fingerprint": fingerprint}, sort_keys=True)
+        return f"{self.name}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
+
+    # ---- call
+    def __call__(self, *args, **kwargs):
+        return self.run(*args, **kwargs)[0]
+
+    def run(self, *args, **kwargs) -> tuple[Any, Provenance]:
+        """(result, provenance) of a call: from memory, a verified cache file, or computed and stored."""
+        params = self.params(*args, **kwargs)
+        fp = self.fingerprint()
+        key = self.key(params, fp)
+        pjson = json.dumps(params, sort_keys=True)
+        t0 = time.perf_counter()
+        if key in self._memo:
+            result, prov = self._memo[key]
+            _LOG.append(prov)
+            return result, prov
+        since = refresh_since()
+        found = None
+        dirs = [user_dir(), seed_dir()]
+        for folder in dirs:
+            path = folder / f"{key}.npz"
+            if path.exists():
+                found = self._read(path, params, fp, since)
+                if found is not None:
+                    prov = Provenance(self.name, pjson, True, str(path), fp, time.perf_counter() - t0)
+                    break
+        if found is None:
+            result = self.fn(**params)
+            target = seed_dir() if since is not None else user_dir()
+            written = self._write(target / f"{key}.npz", result, params, fp)
+            prov = Provenance(self.name, pjson, False, str(written) if written else None, fp,
+                              time.perf_counter() - t0)
+        else:
+            result = found
+        self._memo[key] = (result, prov)
+        _LOG.append(prov)
+        return result, prov
+
+    def _read(self, path: Path, params: dict, fp: str, since: float | None):
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(str(z["__meta__"]))
+                arrays = {k: z[k] for k in z.files if k != "__meta__"}
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is a miss
+            _warn(f"cache file {path} is unreadable ({type(exc).__name__}); recomputing")
+            return None
+        if meta.get("task") != self.name or meta.get("params") != params or meta.get("fingerprint") != fp:
+            _warn(f"cache file {path} holds another result (task, parameters or code fingerprint differ); "
+                  "recomputing")
+            return None
+        if since is not None and meta.get("created", 0.0) < since:
+            return None  # refreshing: written before this refresh began
+        try:
+            return _from_arrays(arrays, meta["result"])
+        except Exception as exc:  # noqa: BLE001
+            _warn(f"cache file {path} does not fit the result type ({type(exc).__name__}); recomputing")
+            return None
+
+    def _write(self, path: Path, result, params: dict, fp: str) -> Path | None:
+        arrays, kind = _to_arrays(result)
+        meta = {"task": self.name, "params": params, "fingerprint": fp, "result": kind,
+                "created": time.time()}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    np.savez(fh, __meta__=np.array(json.dumps(meta, sort_keys=True)), **arrays)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            _warn(f"cache folder {path.parent} cannot be written ({exc.strerror or exc}); "
+                  "the result is used but not stored", once=str(path.parent))
+            return None
+        return path
+
+
+_REGISTRY: dict[str, Task] = {}
+
+
+def task(fn: Callable) -> Task:
+    """Make ``fn`` a cached :class:`Task` (its name is the task's name; it must be unique)."""
+    if fn.__name__ in _REGISTRY and _REGISTRY[fn.__name__].fn.__module__ != fn.__module__:
+        raise ValueError(f"task name {fn.__name__!r} is taken")
+    return Task(fn)
+
+
+def registry() -> dict[str, Task]:
+    """Every task defined so far, by name (import :mod:`supercrystal.book.tasks` to define them all)."""
+    return dict(_REGISTRY)
+
+
+# --------------------------------------------------------------------------- the seed
+@dataclasses.dataclass(frozen=True)
+class SeedEntry:
+    path: Path
+    task: str | None
+    params: dict | None
+    status: str  # "current", "stale" (code changed), "orphan" (no such task), "unreadable"
+
+
+def seed_status(folder: Path | None = None) -> list[SeedEntry]:
+    """Every entry of the seed, with whether it still matches the current code."""
+    from supercrystal.book import tasks  # noqa: F401 - defines every task
+
+    folder = folder or seed_dir()
+    out = []
+    fps: dict[str, str] = {}
+    for path in sorted(folder.glob("*.npz")):
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(str(z["__meta__"]))
+        except Exception:  # noqa: BLE001
+            out.append(SeedEntry(path, None, None, "unreadable"))
+            continue
+        t = _REGISTRY.get(meta.get("task"))
+        if t is None:
+            out.append(SeedEntry(path, meta.get("task"), meta.get("params"), "orphan"))
+            continue
+        fp = fps.setdefault(t.name, t.fingerprint())
+        ok = meta.get("fingerprint") == fp and path.stem == t.key(meta.get("params"), fp)
+        out.append(SeedEntry(path, t.name, meta.get("params"), "current" if ok else "stale"))
+    return out
+
+
+REFRESH_COMMAND = "make refresh-seed"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m supercrystal.book.cache status|prune``: the seed against the current code."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m supercrystal.book.cache", description=main.__doc__)
+    ap.add_argument("action", choices=("status", "prune"))
+    args = ap.parse_args(argv)
+    entries = seed_status()
+    bad = [e for e in entries if e.status != "current"]
+    for e in bad:
+        print(f"{e.status}: {e.path.name} ({e.task} {json.dumps(e.params, sort_keys=True)})")
+    if args.action == "prune":
+        for e in bad:
+            e.path.unlink()
+        print(f"pruned {len(bad)} of {len(entries)} seed entries")
+        return 0
+    print(f"{len(entries) - len(bad)} of {len(entries)} seed entries match the code"
+          + (f"; refresh with: {REFRESH_COMMAND}" if bad else ""))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""The slow computations the chapters, the claims and the command line share, as named cached tasks.
+
+Each ``@task`` below is a pure function of plain parameters that calls the physics (Sec. IV, Appendices
+A-C, the Monte Carlo of Sec. V) and is cached by content
+(:mod:`supercrystal.book.cache`: every parameter plus the fingerprint of the code it calls).  The plain
+functions resolve defaults and combine task results; they are cheap.  The physics modules know nothing of
+this: they compute, and nothing else.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from supercrystal import montecarlo
+from supercrystal.book.cache import task
+from supercrystal.lattice import geometry
+from supercrystal.spheres import images, laplace, metal
+
+
+# --------------------------------------------------------------------------- Sec. IV: filled lattice
+@task
+def filled_lattice_solution(lattice: str, rho: float, order: int, r_cut: float) -> metal.FilledLattice:
+    """Periodic filled lattice of metal spheres (:func:`supercrystal.spheres.metal.filled_lattice`)."""
+    return metal.filled_lattice(lattice, rho, order, r_cut)
+
+
+def filled_lattice(lattice: str, rho: float, order: int | None = None, r_cut: float = 20.0) -> metal.FilledLattice:
+    """The filled lattice at ``order`` (default: :func:`~supercrystal.spheres.metal.filled_default_order`)."""
+    rho = geometry.check_rho(rho)
+    return filled_lattice_solution(geometry.check_lattice(lattice), rho,
+                                   metal.filled_default_order(rho) if order is None else order, r_cut)
+
+
+# --------------------------------------------------------------------------- Sec. IV: single pair
+@task
+def nearest_shell_pair(lattice: str, rho: float, order: int) -> metal.SinglePair:
+    """One electron-cation pair among the nearest NC shell (six spheres for fcc, eight for sc)."""
+    return metal.single_pair(lattice, rho, 1, order)
+
+
+def single_pair_six(lattice: str, rho: float) -> metal.SinglePair:
+    """:func:`nearest_shell_pair` at the default order (converged to ~1e-9)."""
+    rho = geometry.check_rho(rho)
+    return nearest_shell_pair(geometry.check_lattice(lattice), rho, metal.default_order(rho))
+
+
+@task
+def pair_clusters(lattice: str, rho: float) -> metal.ClusterEnergies:
+    """Single-pair energies of clusters of growing size (minutes near contact)."""
+    return metal.cluster_energies(lattice, rho)
+
+
+def converged_pair(lattice: str, rho: float) -> metal.ConvergedPair:
+    """Single-pair energy of the infinite lattice, extrapolated over the clusters."""
+    return metal.converged_pair(pair_clusters(lattice, rho), single_pair_six(lattice, rho))
+
+
+@task
+def connected_shell_pair(lattice: str, rho: float, order: int) -> dict:
+    """Nearest shell joined into one conductor (:func:`~supercrystal.spheres.metal.connected_pair`)."""
+    consistent, paper = metal.connected_pair(lattice, rho, order)
+    return {"consistent": consistent, "paper": paper}
+
+
+@task
+def metal_energy(lattice: str, rho: float, state: str, spheres: str = "converged",
+                 definition: str = "consistent") -> metal.MetalEnergy:
+    """Energy of Sec. IV's metallic-NC lattice in e^2/b with its error (the ``supercrystal metal`` answer).
+
+    state "filled": the periodic solution at the default order, error = change from order - 4.
+    state "single": the nearest shell ("six") or the converged clusters ("converged"), in the
+    "consistent" or the "paper" definition (see :mod:`supercrystal.spheres.metal`).
+    """
+    geometry.check_lattice(lattice)
+    rho = geometry.check_rho(rho)
+    metal.check_choice("state", state, metal.STATES)
+    metal.check_choice("spheres", spheres, metal.SPHERES)
+    metal.check_choice("definition", definition, metal.DEFINITIONS)
+    if state == "filled":
+        f = filled_lattice(lattice, rho)
+        lower = filled_lattice(lattice, rho, f.order - 4)
+        energy, error = f.energy, metal.truncation_error(f, lower)
+    elif spheres == "six":
+        s = single_pair_six(lattice, rho)
+        energy, error = (s.consistent if definition == "consistent" else s.paper), s.error + 1e-12
+    else:
+        c = converged_pair(lattice, rho)
+        energy, error = ((c.consistent_limit, c.error) if definition == "consistent"
+                         else (c.paper_limit, c.paper_error))
+    return metal.MetalEnergy(lattice, rho, state, spheres, definition, float(energy), float(error))
+
+
+def collective_gain(lattice: str, rho: float, spheres: str = "six") -> tuple[float, float]:
+    """u_s - u_full (consistent definition) and its error, e^2/b (Sec. IV; > 0: cooperative)."""
+    s = metal_energy(lattice, rho, "single", spheres, "consistent")
+    f = metal_energy(lattice, rho, "filled")
+    return s.energy - f.energy, s.error + f.error
+
+
+def energy_curves(lattice: str, rhos) -> metal.EnergyCurves:
+    """Single-pair (nearest shell) and filled-lattice energies on a grid of rho (the Sec. IV figure)."""
+    geometry.check_lattice(lattice)
+    rhos = np.array([geometry.check_rho(r) for r in np.atleast_1d(rhos)])
+    rows = []
+    for rho in map(float, rhos):
+        s = single_pair_six(lattice, rho)
+        cn = connected_shell_pair(lattice, rho, metal.default_order(rho))
+        f = metal_energy(lattice, rho, "filled")
+        rows.append((s.consistent, s.paper, s.error, float(cn["consistent"]), f.energy, f.error))
+    a = np.array(rows).T
+    return metal.EnergyCurves(lattice=lattice, rho=rhos, six_consistent=a[0], six_paper=a[1], six_error=a[2],
+                              connected=a[3], filled=a[4], filled_error=a[5])
+
+
+# --------------------------------------------------------------------------- Appendix C
+@task
+def patch_capacitance(lattice: str, rho: float, a_c: float, n: int, order: int,
+                      cation_order: int) -> metal.PatchCapacitance:
+    """Capacitance matrix of a neutral patch of the filled lattice (App. C)."""
+    return metal.patch_capacitance(lattice, rho, a_c, n, order, cation_order)
+
+
+def appendix_c(lattice: str = "fcc", rho: float = 0.8, a_c: float = 0.1, n: int = 2, order: int = 8,
+               cation_order: int = 2) -> metal.AppendixC:
+    """Eqs. (15)-(20) of App. C on a finite patch (:func:`~supercrystal.spheres.metal.appendix_c`)."""
+    return metal.appendix_c(patch_capacitance(lattice, rho, a_c, n, order, cation_order))
+
+
+# --------------------------------------------------------------------------- Appendix B
+@task
+def laplace_study(lattice: str = "fcc", rho: float = 1.0, fractions: tuple = (0.48, 0.6, 0.72),
+                  ns: tuple = (96, 128, 160)) -> dict:
+    """App. B's finite-difference grid study (:func:`supercrystal.spheres.laplace.study`; minutes)."""
+    return laplace.study(lattice, rho, tuple(fractions), tuple(ns))
+
+
+# --------------------------------------------------------------------------- Appendix A
+@task
+def spectral_radius(rho: float, lmax: int) -> dict:
+    """Spectral radius of App. A's image recursion, six spheres around an octahedral pore (fcc)."""
+    return {"value": images.spectral_radius(rho, lmax)}
+
+
+@task
+def spectral_radius_sweep(lmax: int, rho_min: float, step: float = 0.025) -> dict:
+    """Spectral radius versus rho for the paper's rules and two variants, and the critical rho (App. A)."""
+    grid = np.round(np.linspace(rho_min, 1.0, int(round((1.0 - rho_min) / step)) + 1), 6)
+    out = {"rho": grid}
+    for name, kw in (("paper_rules", {}), ("grounded", dict(compensate=False)),
+                     ("sequential", dict(order="sequential"))):
+        out[name] = np.array([images.spectral_radius(float(x), lmax, **kw) for x in grid])
+    out["critical_rho"] = np.array([images.critical_rho(lmax, bracket=(0.85, 1.0))])
+    return out
+
+
+# --------------------------------------------------------------------------- Sec. V: Monte Carlo
+def _device(dev) -> dict:
+    """A device's parameters in the key's form (each coerced to its field's type)."""
+    d = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
+    return {f.name: {"int": int, "float": float, "str": str}[str(f.type)](getattr(d, f.name))
+            for f in dataclasses.fields(montecarlo.DeviceParams)}
+
+
+def _run(run) -> dict:
+    r = run if run is not None else montecarlo.RunParams()
+    return dict(n_volts=int(r.n_volts), n_equil=int(r.n_equil), n_measure=int(r.n_measure),
+                window=[float(w) for w in r.window], anchor=bool(r.anchor))
+
+
+@task
+def mc_curve(L: int, a_nm: float, b_nm: float, material: str, epsilon: float, pore: str, e_ion_ev: float,
+             gap_nm: float, T_kelvin: float, spread: float, realisation: int, seed: int, step: int,
+             n_volts: int, n_equil: int, n_measure: int, window: tuple, anchor: bool) -> montecarlo.ChargingCurve:
+    """One realisation's charging curve (:func:`supercrystal.montecarlo.runs.run_curve`)."""
+    dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, epsilon=epsilon, pore=pore,
+                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm)
+    run = montecarlo.RunParams(n_volts=n_volts, n_equil=n_equil, n_measure=n_measure, window=tuple(window),
+                               anchor=anchor)
+    return montecarlo.run_curve(dev, T_kelvin, spread, realisation, run, seed, step)
+
+
+def curve(dev, T_kelvin: float, spread: float = 0.0, realisation: int = 0, run=None, seed: int = 0,
+          step: int = 1) -> montecarlo.ChargingCurve:
+    """:func:`mc_curve` for a :class:`~supercrystal.montecarlo.runs.DeviceParams` and a
+    :class:`~supercrystal.montecarlo.runs.RunParams` (default ``RunParams()``)."""
+    return mc_curve(**_device(dev), T_kelvin=T_kelvin, spread=spread, realisation=realisation, seed=seed,
+                    step=step, **_run(run))
+
+
+def disorder_average(dev, T_kelvin: float, spread: float, realisations: int = 3, run=None,
+                     seed: int = 0) -> montecarlo.DisorderAverage:
+    """:func:`curve` over ``realisations`` disorder samples (one when spread = 0), averaged (Eq. 13)."""
+    if int(realisations) < 1:
+        raise ValueError(f"realisations must be >= 1 (got realisations={realisations!r})")
+    nreal = 1 if spread == 0 else int(realisations)
+    curves = [curve(dev, T_kelvin, spread, r, run, seed) for r in range(nreal)]
+    return montecarlo.disorder_statistics(curves, spread, T_kelvin)
+
+
+def cooperativity_end(dev, T_grid, spread: float = 0.0, run=None, seed: int = 0,
+                      fit_min: float = 0.25) -> montecarlo.CooperativityEnd:
+    """End of cooperativity from :func:`curve` at each temperature of ``T_grid`` (K; default run
+    :data:`~supercrystal.montecarlo.runs.T_END_RUN`), fitted by
+    :func:`~supercrystal.montecarlo.runs.cooperativity_end_fit`."""
+    T_grid = np.sort(np.asarray(T_grid, float))
+    run = montecarlo.T_END_RUN if run is None else run
+    jumps = [curve(dev, T, spread, 0, run, seed).jump for T in T_grid]
+    return montecarlo.cooperativity_end_fit(dev, T_grid, jumps, fit_min)
+
+
+def peak_map(dev, T_kelvin, spreads, realisations: int = 2, run=None, seed: int = 0,
+             progress=None) -> montecarlo.PeakMap:
+    """:func:`disorder_average` on every (T, spread) of the grid (Sec. V's two enemies together);
+    ``progress`` wraps the iterator (e.g. tqdm)."""
+    T_kelvin = np.asarray(T_kelvin, float)
+    spreads = np.asarray(spreads, float)
+    out = np.full((6, len(T_kelvin), len(spreads)), np.nan)
+    grid = [(i, j) for i in range(len(T_kelvin)) for j in range(len(spreads))]
+    for i, j in (progress(grid) if progress else grid):
+        d = disorder_average(dev, T_kelvin[i], spreads[j], realisations, run, seed)
+        out[:, i, j] = d.jump, d.jump_err, d.width_mV, d.width_mV_err, d.height, d.height_err
+    return montecarlo.PeakMap(T_kelvin=T_kelvin, spreads=spreads, jump=out[0], jump_err=out[1],
+                              width_mV=out[2], width_mV_err=out[3], height=out[4], height_err=out[5])
+
+
+@task
+def mc_peak_width(device: dict, T_kelvin: float, spacing_mV: float, seeds: int, n_equil: int, n_measure: int,
+                  fit_mV: float, cut: float, reference: dict, run: dict, seed: int) -> montecarlo.PeakWidth:
+    """The resolved 10-90 % width of the step (:func:`supercrystal.montecarlo.runs.run_peak_width`),
+    located on the coarse curve of ``reference`` (minutes)."""
+    run_params = montecarlo.RunParams(**dict(run, window=tuple(run["window"])))
+    coarse = curve(montecarlo.DeviceParams(**reference), T_kelvin, 0.0, 0, run_params, seed)
+    return montecarlo.run_peak_width(montecarlo.DeviceParams(**device), T_kelvin, coarse, spacing_mV, seeds,
+                                     n_equil, n_measure, fit_mV, cut, seed)
+
+
+def peak_width(dev, T_kelvin: float, spacing_mV: float = 1.0, seeds: int = 4, n_equil: int = 200,
+               n_measure: int = 2000, fit_mV: float = 2.5, cut: float = 0.5, reference=None, run=None,
+               seed: int = 0) -> montecarlo.PeakWidth:
+    """:func:`mc_peak_width` of a device (``reference``, default ``dev``: the sample whose coarse curve
+    locates the step; ``run``: its effort, default ``RunParams()``)."""
+    return mc_peak_width(_device(dev), T_kelvin, spacing_mV, seeds, n_equil, n_measure, fit_mV, cut,
+                         _device(dev if reference is None else reference), _run(run), seed)

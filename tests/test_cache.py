@@ -1,0 +1,221 @@
+"""The content-addressed cache (supercrystal.book.cache): results follow the code that computed them.
+
+Each test is one of the failures the cache issue listed: a solver change served stale numbers, a file copied
+under another key was served, a truncated file broke every later run, a miss wrote into the committed seed,
+an unwritable folder threw away a finished result.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from supercrystal.book import cache, tasks
+from supercrystal.paths import data_dir
+
+PHYSICS = ("lattice", "semiconductor", "charging", "spheres", "montecarlo")
+
+
+@pytest.fixture
+def user_cache(tmp_path, monkeypatch):
+    """A fresh user cache for this test, and tasks that forget what they computed in memory."""
+    monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("SUPERCRYSTAL_REFRESH_CACHE", raising=False)
+    for t in cache.registry().values():
+        monkeypatch.setattr(t, "_memo", {})
+    return tmp_path / "cache"
+
+
+# a cheap task call: the nearest shell of the simple cubic lattice at rho = 0.3 (8 spheres, order 12)
+CHEAP = ("sc", 0.3, 12)
+
+
+def test_a_result_is_computed_once_then_read_back_verified(user_cache):
+    value, prov = tasks.nearest_shell_pair.run(*CHEAP)
+    assert not prov.cached and Path(prov.cache_file).parent == user_cache
+    tasks.nearest_shell_pair._memo.clear()
+    again, prov2 = tasks.nearest_shell_pair.run(*CHEAP)
+    assert prov2.cached and prov2.cache_file == prov.cache_file and again == value
+
+
+def test_parameters_are_part_of_the_key(user_cache):
+    a = tasks.nearest_shell_pair.run(*CHEAP)[1].cache_file
+    b = tasks.nearest_shell_pair.run("sc", 0.31, 12)[1].cache_file
+    c = tasks.nearest_shell_pair.run("sc", 0.3, 13)[1].cache_file
+    assert len({a, b, c}) == 3
+    # an int where a float is declared is the same key (the parameters are coerced by annotation)
+    assert tasks.nearest_shell_pair.params("sc", 1, 12) == tasks.nearest_shell_pair.params("sc", 1.0, 12)
+
+
+def test_a_file_copied_under_another_key_is_recomputed_not_served(user_cache, capsys):
+    """The sc-under-fcc swap of the issue: the stored parameters are compared with the request's."""
+    good, p1 = tasks.nearest_shell_pair.run(*CHEAP)
+    _, p2 = tasks.nearest_shell_pair.run("sc", 0.31, 12)
+    shutil.copy(p2.cache_file, p1.cache_file)  # the file for rho = 0.31 under the name of rho = 0.3
+    tasks.nearest_shell_pair._memo.clear()
+    value, prov = tasks.nearest_shell_pair.run(*CHEAP)
+    err = capsys.readouterr().err
+    assert not prov.cached and value == good
+    assert p1.cache_file in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "random"])
+def test_an_unreadable_file_is_a_miss_with_one_warning_naming_it(user_cache, capsys, damage):
+    good, prov = tasks.nearest_shell_pair.run(*CHEAP)
+    path = Path(prov.cache_file)
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[: len(data) // 2], "empty": b"",
+                      "random": np.random.default_rng(0).bytes(len(data))}[damage])
+    tasks.nearest_shell_pair._memo.clear()
+    value, prov2 = tasks.nearest_shell_pair.run(*CHEAP)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert value == good and not prov2.cached
+    assert len(err) == 1 and str(path) in err[0]
+    tasks.nearest_shell_pair._memo.clear()  # the file was rewritten whole: the next read is clean
+    assert tasks.nearest_shell_pair.run(*CHEAP)[1].cached and capsys.readouterr().err == ""
+    assert not [p for p in user_cache.iterdir() if p.name.startswith(".")], "a temporary file was left"
+
+
+def test_an_unwritable_cache_folder_warns_once_and_returns_the_result(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")  # a folder below a regular file cannot be made, even by root
+    monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setattr(tasks.nearest_shell_pair, "_memo", {})
+    a, prov = tasks.nearest_shell_pair.run(*CHEAP)
+    b, _ = tasks.nearest_shell_pair.run("sc", 0.31, 12)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert prov.cache_file is None and a.consistent < 0 and b.consistent < 0
+    assert len(err) == 1 and "cannot be written" in err[0]
+
+
+def test_a_miss_never_writes_into_the_committed_seed(user_cache):
+    before = sorted(p.name for p in cache.seed_dir().iterdir())
+    tasks.nearest_shell_pair.run("sc", 0.32, 12)
+    assert sorted(p.name for p in cache.seed_dir().iterdir()) == before
+
+
+def test_refresh_recomputes_once_and_writes_the_seed(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    (data / "cache").mkdir(parents=True)
+    shutil.copy(data_dir() / "materials.csv", data / "materials.csv")
+    monkeypatch.setenv("SUPERCRYSTAL_DATA_DIR", str(data))
+    monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path / "user"))
+    monkeypatch.setenv("SUPERCRYSTAL_REFRESH_CACHE", "1")
+    monkeypatch.delenv("SUPERCRYSTAL_REFRESH_SINCE", raising=False)
+    monkeypatch.setattr(tasks.nearest_shell_pair, "_memo", {})
+    _, first = tasks.nearest_shell_pair.run(*CHEAP)
+    _, second = tasks.nearest_shell_pair.run(*CHEAP)
+    assert not first.cached and Path(first.cache_file).parent == data / "cache"
+    assert second is first  # the same call in one refresh is not repeated
+    tasks.nearest_shell_pair._memo.clear()  # another process of the same refresh reads it back
+    assert tasks.nearest_shell_pair.run(*CHEAP)[1].cached
+    monkeypatch.setenv("SUPERCRYSTAL_REFRESH_SINCE", repr(float(os.environ["SUPERCRYSTAL_REFRESH_SINCE"]) + 1e6))
+    tasks.nearest_shell_pair._memo.clear()  # a later refresh recomputes it
+    assert not tasks.nearest_shell_pair.run(*CHEAP)[1].cached
+
+
+# --------------------------------------------------------------------------- fingerprints follow the code
+FINGERPRINTS = """
+import json
+from supercrystal.book import cache, tasks
+print(json.dumps({n: t.fingerprint() for n, t in sorted(cache.registry().items())}))
+"""
+
+
+def _fingerprints(src: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(src), "SUPERCRYSTAL_DATA_DIR": str(data_dir())}
+    out = subprocess.run([sys.executable, "-c", FINGERPRINTS], capture_output=True, text=True, env=env,
+                         check=True, cwd=src)
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def package_copy(tmp_path_factory):
+    """A temporary copy of the package (the tests edit its source) and the fingerprints of the original."""
+    import supercrystal
+
+    root = tmp_path_factory.mktemp("src")
+    shutil.copytree(Path(supercrystal.__file__).parent, root / "supercrystal",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return root, _fingerprints(root)
+
+
+def _edit(root: Path, module: str, old: str, new: str) -> str:
+    path = root / "supercrystal" / module
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return text
+
+
+def test_a_solver_change_invalidates_what_depends_on_it_and_nothing_else(package_copy):
+    root, original = package_copy
+    saved = _edit(root, "spheres/multipole.py", "from __future__ import annotations\n",
+                  "from __future__ import annotations\n_A_CHANGE = 1\n")
+    try:
+        changed = _fingerprints(root)
+    finally:
+        (root / "supercrystal/spheres/multipole.py").write_text(saved)
+    moved = {n for n in original if changed[n] != original[n]}
+    # everything built on the conducting-sphere solver...
+    assert {"filled_lattice_solution", "nearest_shell_pair", "pair_clusters", "metal_energy",
+            "patch_capacitance", "spectral_radius", "spectral_radius_sweep"} <= moved
+    # ...and nothing that does not use it: the finite differences of App. B (and the Monte Carlo of Sec. V)
+    assert "laplace_study" not in moved
+    assert not {n for n in moved if n.startswith("mc")}
+
+
+def test_comments_docstrings_and_module_moves_do_not_count(package_copy):
+    root, original = package_copy
+    saved = _edit(root, "spheres/metal.py", '"""Metallic nanocrystals', '# a comment\n"""Metallic NCs and')
+    try:
+        assert _fingerprints(root) == original
+    finally:
+        (root / "supercrystal/spheres/metal.py").write_text(saved)
+
+
+def test_a_changed_solver_recomputes_a_result_cached_by_the_old_code(package_copy, tmp_path):
+    root, _ = package_copy
+    env = {**os.environ, "PYTHONPATH": str(root), "SUPERCRYSTAL_DATA_DIR": str(data_dir()),
+           "SUPERCRYSTAL_CACHE_DIR": str(tmp_path)}
+    cmd = [sys.executable, "-m", "supercrystal", "metal", "--lattice", "sc", "--rho", "0.3", "--state", "single",
+           "--spheres", "six", "--format", "json"]
+
+    def provenance():
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True, cwd=root)
+        return json.loads(out.stdout)["provenance"]
+
+    first = provenance()
+    assert provenance()["cached"]
+    saved = _edit(root, "spheres/multipole.py", "from __future__ import annotations\n",
+                  "from __future__ import annotations\n_A_CHANGE = 2\n")
+    try:
+        after = provenance()
+    finally:
+        (root / "supercrystal/spheres/multipole.py").write_text(saved)
+    assert not after["cached"] and after["fingerprint"] != first["fingerprint"]
+
+
+# --------------------------------------------------------------------------- the seed and the layering
+def test_every_seed_entry_matches_the_current_code():
+    """A commit that changes a solver commits the refreshed seed too; otherwise this lists what is stale."""
+    bad = [f"{e.status}: {e.path.name} ({e.task} {json.dumps(e.params, sort_keys=True)})"
+           for e in cache.seed_status() if e.status != "current"]
+    assert not bad, (f"{len(bad)} seed entries do not match the code; refresh with `{cache.REFRESH_COMMAND}`:\n"
+                     + "\n".join(bad[:40]))
+
+
+@pytest.mark.parametrize("package", PHYSICS)
+def test_physics_never_imports_the_book_side(package):
+    """Physics modules are pure: nothing in their import closure is under supercrystal.book or the CLI."""
+    import supercrystal
+
+    base = Path(supercrystal.__file__).parent / package
+    modules = [f"supercrystal.{package}." + p.stem for p in base.glob("*.py") if p.stem != "__init__"]
+    closure = cache.module_closure([f"supercrystal.{package}", *modules])
+    closure.pop("__libraries__")
+    assert not [m for m in closure if m.startswith(("supercrystal.book", "supercrystal.cli"))]
