@@ -3,7 +3,7 @@
 Each chapter writes the numbers behind its figures to ``data/figures/<chapter>/<figure>.csv``.  Under
 ``make test`` nbval has just re-executed every chapter with ``SUPERCRYSTAL_FIGURE_DIR`` pointing at a
 fresh folder; this test compares those files with the committed ones.  Run alone, it executes the
-chapters itself with papermill into a temporary folder.
+chapters itself (from their ``.md`` sources) with papermill into a temporary folder.
 
 The computations are deterministic (fixed seeds), and the files hold 12 significant digits, so a
 relative tolerance of 1e-8 passes only an identical computation (up to floating-point summation
@@ -34,12 +34,12 @@ def fresh_root(tmp_path_factory) -> Path:
 def _fresh_chapter(fresh_root: Path, chapter: str, tmp_path: Path) -> Path:
     out = fresh_root / chapter
     if not any(out.glob("*.csv")):
-        notebook = ROOT / "book" / f"{chapter}.ipynb"
-        assert notebook.exists(), f"data/figures/{chapter} has no chapter book/{chapter}.ipynb"
+        source = ROOT / "book" / f"{chapter}.md"
+        assert source.exists(), f"data/figures/{chapter} has no chapter book/{chapter}.md"
         old = os.environ.get("SUPERCRYSTAL_FIGURE_DIR")
         os.environ["SUPERCRYSTAL_FIGURE_DIR"] = str(fresh_root)
         try:
-            execute_one(notebook, tmp_path / notebook.name)
+            execute_one(source, tmp_path / f"{chapter}.ipynb")
         finally:
             if old is None:
                 del os.environ["SUPERCRYSTAL_FIGURE_DIR"]

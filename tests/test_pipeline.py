@@ -3,6 +3,32 @@ import pytest
 
 from supercrystal.book import runner as pipeline
 
+TOY_CHAPTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A toy chapter
+
+```{code-cell} ipython3
+:tags: [parameters]
+
+a_nm: float = 2.0  # NC core radius a, nm (0, 50]
+```
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+
+print(a_nm)
+```
+"""
+
 
 def test_parameters_are_read_from_every_chapter_with_ranges():
     params = {(p.chapter, p.name): p for p in pipeline.parameters()}
@@ -26,34 +52,34 @@ def test_bad_parameter_file_is_refused_naming_the_key(values, key):
         pipeline.check_parameter_file(values)
 
 
-def test_clean_copy_strips_papermill_leftovers(tmp_path):
+def test_executed_notebook_is_derived_from_the_clean_source(tmp_path):
+    """The runner executes the notebook jupytext derives from a chapter's ``.md`` (no outputs), and
+    papermill injects the parameters right after the source's ``parameters`` cell."""
     import nbformat
 
-    nb = nbformat.v4.new_notebook()
-    stale = nbformat.v4.new_code_cell("a_nm = 9.0")
-    stale.metadata["tags"] = ["injected-parameters"]
-    keep = nbformat.v4.new_code_cell("x = 1")
-    keep.outputs = [nbformat.v4.new_output("stream", text="old")]
-    nb.cells = [stale, keep]
-    src, dst = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
-    nbformat.write(nb, src)
-    pipeline.clean_copy(src, dst)
+    from supercrystal.book import sources
+
+    src = tmp_path / "toy.md"
+    src.write_text(TOY_CHAPTER)
+    assert all(not c.get("outputs") for c in sources.notebook(src).cells)
+    dst = tmp_path / "out" / "toy.ipynb"
+    pipeline.execute_one(src, dst, {"a_nm": 3.0})
     out = nbformat.read(dst, as_version=4)
-    assert [c.source for c in out.cells] == ["x = 1"] and out.cells[0].outputs == []
+    tags = [c.metadata.get("tags", []) for c in out.cells]
+    assert tags == [[], ["parameters"], ["injected-parameters"], ["remove-cell"]]
+    assert out.cells[-1].outputs[0]["text"] == "3.0\n"
 
 
 def test_every_parameters_cell_line_is_understood_by_papermill():
     """Each line of a chapter's parameters cell is a parameter papermill can inspect (an '=' in the
     comment, for one, makes papermill drop the line, and the parameter vanishes from rerun files)."""
-    import nbformat
-    import papermill
-
+    from supercrystal.book import sources
     from supercrystal.book.runner import chapters
 
-    for nb in chapters():
-        cells = [c for c in nbformat.read(nb, as_version=4).cells if "parameters" in c.metadata.get("tags", [])]
+    for src in chapters():
+        cells = [c for c in sources.notebook(src).cells if "parameters" in c.metadata.get("tags", [])]
         if not cells:
             continue
         lines = [ln for ln in cells[0].source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-        inspected = papermill.inspect_notebook(str(nb))
-        assert len(inspected) == len(lines), f"{nb.name}: papermill reads {sorted(inspected)} from {lines}"
+        inspected = sources.inspect_parameters(src)
+        assert len(inspected) == len(lines), f"{src.name}: papermill reads {sorted(inspected)} from {lines}"

@@ -25,6 +25,7 @@ Book side (imports the physics, never the reverse)
     book.tasks              the slow computations (Sec. IV, App. A-C) as named cached tasks
     book.datafiles          figure data files (the numbers behind every figure)
     book.claims             the registry of the paper's numerical claims, recomputed live
+    book.sources            the chapters' MyST Markdown sources and the notebooks derived from them
     book.runner             papermill execution of the chapters, parameter files
     cli                     ``supercrystal claims|voltages|metal``
 """

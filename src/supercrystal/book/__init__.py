@@ -4,6 +4,8 @@
 * :mod:`~supercrystal.book.tasks` -- the slow computations the chapters, claims and CLI share, cached.
 * :mod:`~supercrystal.book.datafiles` -- figure data files (the numbers behind every figure).
 * :mod:`~supercrystal.book.claims` -- the registry of the paper's numerical claims, recomputed live.
+* :mod:`~supercrystal.book.sources` -- the chapters' MyST Markdown sources (``book/<chapter>.md``) and the
+  notebooks jupytext derives from them.
 * :mod:`~supercrystal.book.runner` -- papermill execution of the chapters and parameter files.
 
 Nothing under :mod:`supercrystal.lattice`, :mod:`~supercrystal.semiconductor`, :mod:`~supercrystal.charging`,

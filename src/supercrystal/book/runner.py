@@ -2,13 +2,14 @@
 
 ``python -m supercrystal.book.runner [--out DIR] [--params FILE.yaml] [--jobs 2] [chapter ...]``
 
-* Chapters are the notebooks listed in ``_toc.yml`` (in order).
-* Each chapter is executed from a *clean* copy of its source: cells that an earlier papermill run left
-  behind (``injected-parameters``, error markers) are stripped first, so no stale parameter is reused.
+* Chapters are the MyST Markdown notebooks ``book/<chapter>.md`` listed in ``_toc.yml`` (in order), their
+  one hand-written source.
+* Each chapter is executed from a *clean* notebook that jupytext derives from its ``.md``
+  (:mod:`supercrystal.book.sources`): no output, no parameter injected by an earlier run is reused.
 * The output goes to a temporary file and replaces the target only on success: a failing chapter never
   leaves a half-executed notebook behind.  The failure message names the chapter and the cell.
-* Without ``--out`` the executed notebooks replace the sources in ``book/`` (the committed notebooks
-  are the executed ones, and nbval re-executes them to prove they reproduce).
+* Without ``--out`` the executed notebooks replace ``book/<chapter>.ipynb`` (the committed notebooks are
+  derived: the executed ones, and nbval re-executes them to prove they reproduce).
 * Chapters run in parallel on ``--jobs`` processes, one progress line per chapter.
 * ``--params FILE.yaml`` reruns the whole book for other inputs (e.g. another material): the file is
   checked against every chapter's ``parameters`` cell first (unknown key, wrong type, value outside
@@ -30,43 +31,27 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from supercrystal.book import sources
 from supercrystal.paths import ROOT
-
-_STALE_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
 
 def chapters(root: Path = ROOT) -> list[Path]:
-    """Notebook chapters in ``_toc.yml`` order (``.ipynb`` files that exist)."""
+    """Chapter sources in ``_toc.yml`` order (the entries whose ``.md`` is a MyST Markdown notebook)."""
     files = re.findall(r"file:\s*(\S+)", (root / "_toc.yml").read_text())
-    out = []
-    for f in files:
-        p = root / f"{f}.ipynb" if not f.endswith(".ipynb") else root / f
-        if p.exists():
-            out.append(p)
-    return out
-
-
-def clean_copy(src: Path, dst: Path) -> None:
-    """Copy a notebook without papermill leftovers (injected parameters, error markers)."""
-    import nbformat
-
-    nb = nbformat.read(src, as_version=4)
-    nb.cells = [c for c in nb.cells if not _STALE_TAGS & set(c.metadata.get("tags", []))]
-    for c in nb.cells:
-        if c.cell_type == "code":
-            c.outputs, c.execution_count = [], None
-    nbformat.write(nb, dst)
+    candidates = [root / f"{f.removesuffix('.md')}.md" for f in files]
+    return [p for p in candidates if sources.is_chapter_source(p)]
 
 
 def execute_one(src: Path, dst: Path, parameters: dict | None = None) -> float:
-    """Execute one chapter into ``dst`` (atomically); returns the wall time in seconds."""
+    """Execute the chapter source ``src`` (``.md``) into the notebook ``dst`` (atomically); returns the wall
+    time in seconds."""
     import papermill
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        clean = Path(tmp) / src.name
-        out = Path(tmp) / f"executed-{src.name}"
-        clean_copy(src, clean)
+        clean = Path(tmp) / f"{src.stem}.ipynb"
+        out = Path(tmp) / f"executed-{src.stem}.ipynb"
+        sources.write_notebook(src, clean)
         papermill.execute_notebook(
             str(clean), str(out), parameters=parameters or {}, cwd=str(src.parent),
             kernel_name="python3", progress_bar=False, log_output=False,
@@ -89,7 +74,7 @@ def run(selected: list[Path], out_dir: Path | None, parameters: dict | None, job
     total = len(selected)
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {
-            pool.submit(execute_one, p, (out_dir / p.name) if out_dir else p, parameters): p
+            pool.submit(execute_one, p, (out_dir if out_dir else p.parent) / f"{p.stem}.ipynb", parameters): p
             for p in selected
         }
         for i, fut in enumerate(as_completed(futures), 1):
@@ -127,11 +112,9 @@ class Parameter:
 
 def parameters(root: Path = ROOT) -> list[Parameter]:
     """Every chapter's parameters, read by papermill from the ``parameters`` cells."""
-    import papermill
-
     out = []
     for nb in chapters(root):
-        for name, p in papermill.inspect_notebook(str(nb)).items():
+        for name, p in sources.inspect_parameters(nb).items():
             text = p.get("help", "") or ""
             m = _RANGE.search(text)
             kw = {}
@@ -206,15 +189,16 @@ def rerun_book(param_file: Path, jobs: int, html: bool) -> int:
     (out / "book").mkdir(parents=True)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(ROOT / name, out / name)
+    # the pages and the bibliography; a chapter's .md stays behind (its executed .ipynb is the page)
     for f in (ROOT / "book").iterdir():
-        if f.suffix in (".md", ".bib"):
+        if f.suffix in (".md", ".bib") and not sources.is_chapter_source(f):
             shutil.copy(f, out / "book" / f.name)
     os.environ["SUPERCRYSTAL_FIGURE_DIR"] = str(out / "data" / "figures")
     print(f"book for {param_file} -> {out} with {values}", flush=True)
     failures = 0
     total = len(chapters())
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_one, p, out / "book" / p.name, per_chapter.get(p.stem)): p
+        futures = {pool.submit(execute_one, p, out / "book" / f"{p.stem}.ipynb", per_chapter.get(p.stem)): p
                    for p in chapters()}
         for i, fut in enumerate(as_completed(futures), 1):
             name = futures[fut].stem
