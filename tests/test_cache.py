@@ -219,3 +219,19 @@ def test_physics_never_imports_the_book_side(package):
     closure = cache.module_closure([f"supercrystal.{package}", *modules])
     closure.pop("__libraries__")
     assert not [m for m in closure if m.startswith(("supercrystal.book", "supercrystal.cli"))]
+
+
+def test_an_edited_input_table_invalidates_the_results_that_read_it(package_copy, tmp_path):
+    """data/materials.csv is declared by semiconductor.materials: the Monte Carlo (which reads E_q and the
+    dielectric constant from it) recomputes when a value changes; Sec. IV's metal spheres do not read it."""
+    root, original = package_copy
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data, ignore=shutil.ignore_patterns("cache", "figures"))
+    table = data / "materials.csv"
+    table.write_text(table.read_text().replace("CdSe,", "CdSe,", 1) + "\n")  # same rows, other bytes
+    env = {**os.environ, "PYTHONPATH": str(root), "SUPERCRYSTAL_DATA_DIR": str(data)}
+    out = subprocess.run([sys.executable, "-c", FINGERPRINTS], capture_output=True, text=True, env=env,
+                         check=True, cwd=root)
+    changed = json.loads(out.stdout)
+    assert changed["mc_curve"] != original["mc_curve"]
+    assert changed["filled_lattice_solution"] == original["filled_lattice_solution"]

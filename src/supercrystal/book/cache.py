@@ -5,7 +5,8 @@ parameters that returns a frozen dataclass or a dict of arrays.  Its cache key h
 
 * the task's name and every parameter (coerced by the function's annotations, defaults applied);
 * the **fingerprint** of the code: the task function's own source, every module of the ``supercrystal``
-  package in the import closure of what it calls (found by reading the modules' import statements), and the
+  package in the import closure of what it calls (found by reading the modules' import statements), the
+  content of the input tables those modules declare in ``__data_files__`` (``data/materials.csv``), and the
   fingerprints of the tasks it calls; plus the versions of the numeric libraries the closure imports
   (numpy, scipy, numba).
 
@@ -169,13 +170,30 @@ def _normalised_hash(source: str, module: str) -> str:
     return hashlib.sha256(ast.dump(tree, annotate_fields=False).encode()).hexdigest()
 
 
+def _declared_data_files(tree: ast.Module) -> tuple[str, ...]:
+    """The names in a module's ``__data_files__ = (...)``: files of ``data/`` whose content it computes from."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__data_files__" for t in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    return ()
+
+
 @functools.lru_cache(maxsize=None)
-def _module_info(name: str, mtime_ns: int) -> tuple[str, frozenset, frozenset]:
-    """(normalised hash, package imports, third-party imports) of one module (keyed by its mtime)."""
+def _module_info(name: str, mtime_ns: int) -> tuple[str, frozenset, frozenset, tuple]:
+    """(normalised hash, package imports, third-party imports, declared data files) of one module
+    (keyed by its mtime)."""
     path = _module_file(name)
     tree = ast.parse(path.read_text())
     inside, outside = _imports(tree, name)
-    return _normalised_hash(path.read_text(), name), frozenset(inside), frozenset(outside)
+    return (_normalised_hash(path.read_text(), name), frozenset(inside), frozenset(outside),
+            _declared_data_files(tree))
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 def module_closure(roots) -> dict[str, str]:
@@ -190,7 +208,10 @@ def module_closure(roots) -> dict[str, str]:
         path = _module_file(name)
         if path is None:
             continue
-        digest, inside, outside = _module_info(name, path.stat().st_mtime_ns)
+        digest, inside, outside, files = _module_info(name, path.stat().st_mtime_ns)
+        if files:  # an input table counts like code: its content is hashed with the module
+            digest = hashlib.sha256("".join([digest, *(_file_hash(data_dir() / f) for f in files)]).encode()
+                                    ).hexdigest()
         seen[name] = digest
         libs |= outside
         stack.extend(inside)
@@ -332,6 +353,16 @@ def provenance_note(records: list[Provenance]) -> str:
     which = ", ".join(f"`{name}` {'/'.join(sorted(fps))}" for name, fps in sorted(tasks.items()))
     return (f"Slow results: {n_cached} read from the cache, {len(records) - n_cached} computed on this build "
             f"(task and code fingerprint: {which}).")
+
+
+def mark() -> int:
+    """A position in this process's record of task calls (for :func:`since`)."""
+    return len(_LOG)
+
+
+def since(position: int) -> list[Provenance]:
+    """The task calls recorded after :func:`mark` returned ``position``."""
+    return list(_LOG[position:])
 
 
 def provenance_log() -> list[Provenance]:

@@ -223,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--params", type=Path, default=None, help="YAML file: rerun the book under it")
     ap.add_argument("--html", action="store_true", help="with --params: also render the HTML book")
     args = ap.parse_args(argv)
+    from supercrystal.book.cache import refresh_since
+
+    refresh_since()  # a seed refresh starts now, for every chapter's kernel alike (see book.cache)
     if args.params:
         return rerun_book(args.params, args.jobs, args.html)
     selected = chapters()

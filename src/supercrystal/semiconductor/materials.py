@@ -11,6 +11,10 @@ from functools import lru_cache
 
 from supercrystal.paths import data_dir
 
+#: the files of ``data/`` this module reads: their content is part of the code fingerprint of every cached
+#: result that uses the module (:mod:`supercrystal.book.cache`), so an edited table recomputes them
+__data_files__ = ("materials.csv",)
+
 
 @dataclass(frozen=True)
 class Material:
@@ -27,7 +31,7 @@ class Material:
 
 @lru_cache(maxsize=None)
 def _table() -> dict[str, Material]:
-    with open(data_dir() / "materials.csv", newline="") as fh:
+    with open(data_dir() / __data_files__[0], newline="") as fh:
         rows = list(csv.DictReader(fh))
     return {
         r["material"]: Material(
