@@ -20,7 +20,8 @@ Physics
     units                   Gaussian inside, nm / eV / volts at the edges (scipy.constants)
 
 Book side (imports the physics, never the reverse)
-    paths                   the repository root and data/
+    inputs                  the one declaration of the book's inputs: default, unit, range, choices, rules
+    paths                   the repository root and data/ (and a one-line refusal outside a checkout)
     book.datafiles          figure data files (the numbers behind every figure)
     book.claims             the registry of the paper's numerical claims, recomputed live
     book.runner             papermill execution of the chapters, parameter files
