@@ -20,9 +20,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## execute every chapter with papermill (in place: the committed notebooks are the executed ones)
+## execute every chapter with papermill (in place: the committed notebooks are the executed ones), writing
+## the committed figure data data/figures (the one target that does; any other run writes _build/figures)
 execute: $(STAMP)
-	$(RUN) $(BIN)/python -m supercrystal.book.runner --jobs $(JOBS)
+	$(RUN) $(BIN)/python -m supercrystal.book.runner --jobs $(JOBS) --figure-dir data/figures
 
 ## render the executed notebooks to _build/html (Jupyter Book never executes: execute_notebooks off)
 html: $(STAMP)
