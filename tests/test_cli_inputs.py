@@ -37,7 +37,8 @@ def _main(argv, capsys):
     (["voltages", *CDSE, "--material", "Gold"], "material must be one of CdSe, PbSe, PbS, ZnO"),
     (["voltages", *CDSE, "--pore", "cubic"], "pore must be one of octahedral, tetrahedral"),
     (["voltages", *CDSE, "--e-ion-ev", "-1e2"], "e_ion_ev = -100.0 eV is outside its range [-10, 10]"),
-    (["voltages", *CDSE, "--epsilon", "-1"], "epsilon = -1.0 is outside its range [0, 1000]"),
+    (["voltages", *CDSE, "--eps-nc", "-1"], "eps_nc = -1.0 is outside its range [0, 1000]"),
+    (["voltages", *CDSE, "--epsilon", "-1"], "eps_nc = -1.0 is outside its range [0, 1000]"),
     (["voltages", *CDSE, "--cation-radius-nm", "1.2"], "does not fit the octahedral pore"),
     (["voltages", "--a-nm", "2", "--b-nm", "2.5", "--epsilon", "9.6"], "m_eff is required"),
     (["voltages", "--a-nm", "2"], "the following arguments are required: --b-nm"),
@@ -74,9 +75,9 @@ def test_overridden_material_values_are_reported(capsys):
     code, out, _ = _main(["voltages", *CDSE, "--epsilon", "20", "--format", "json"], capsys)
     rec = json.loads(out)
     assert code == 0 and rec["material"] == "CdSe"
-    assert rec["overrides"] == {"epsilon": {"value": 20.0, "material": 9.6}}
-    code, out, _ = _main(["voltages", *CDSE, "--epsilon", "20", "--m-eff", "0.2"], capsys)
-    assert "epsilon = 20 replaces CdSe's 9.6 (data/materials.csv)" in out
+    assert rec["overrides"] == {"eps_nc": {"value": 20.0, "material": 9.6}}
+    code, out, _ = _main(["voltages", *CDSE, "--eps-nc", "20", "--m-eff", "0.2"], capsys)
+    assert "eps_nc = 20 replaces CdSe's 9.6 (data/materials.csv)" in out
     assert "m_eff = 0.2 replaces CdSe's 0.13" in out
     code, out, _ = _main(["voltages", *CDSE, "--epsilon", "0", "--format", "json"], capsys)  # 0: the material's
     assert json.loads(out)["overrides"] == {}

@@ -22,13 +22,19 @@ KNOWN = {
         "book/sec5_temperature_disorder.md declares spread_large in [0, 0.5]; the declaration is [0, 0.3], the "
         "range sec5_monte_carlo declares and montecarlo.mc_model accepts (one parameter file feeds both)",
 }
-#: chapter -> why its cell does not use the declared names yet
-RENAMES = {
-    "appC_inequality":
-        "book/appC_inequality.md calls its sphere radius rho, but it is not App. A/B's rho (default 0.8, not "
-        "1.0; (0, 1): the patch's spheres must not touch): rename it rho_patch in the chapter, then drop "
-        "inputs.NOTEBOOK_NAMES' entry",
+#: declared name -> why the chapters should take it
+WHY_RENAME = {
+    "eps_nc": "the NC film's dielectric constant, named apart from the ionic liquid's (issue 11)",
+    "eps_liquid": "the ionic liquid's dielectric constant, named apart from the NC film's (issue 11)",
+    "rho_patch": "App. C's sphere radius is not App. A/B's rho (default 0.8, not 1.0; (0, 1): the patch's "
+                 "spheres must not touch)",
 }
+#: chapter -> why its cell does not use the declared names yet
+RENAMES = {}
+for (_chapter, _new), _old in sorted(inputs.NOTEBOOK_NAMES.items()):
+    RENAMES[_chapter] = (RENAMES.get(_chapter, f"book/{_chapter}.md:")
+                         + f" rename {_old} to {_new} ({WHY_RENAME[_new]});")
+RENAMES = {c: r + " then drop its entries of inputs.NOTEBOOK_NAMES" for c, r in RENAMES.items()}
 
 
 def _cases():
@@ -103,7 +109,7 @@ def test_range_ends(text, inside, outside):
     ("a_nm", 3, 3.0),
     ("L", "3", 3),
     ("material", "pbse", "PbSe"),    # a material is matched case-insensitively, returned as tabulated
-    ("epsilon", 0, 0.0),             # 0 means the material's value
+    ("eps_nc", 0, 0.0),              # 0 means the material's value
 ])
 def test_check_converts(name, value, expected):
     got = inputs.parameter(name).check(value)
@@ -137,6 +143,17 @@ def test_check_values_reports_every_error_at_once():
                   "unknown parameter 'radius'", "rho = 1.5", "cation_radius_nm=0.5 does not fit"):
         assert words in text
     assert len(exc.value.errors) == 8
+
+
+def test_old_names_are_accepted_once():
+    per = inputs.check_values({"epsilon": 20.0, "epsilon_i": 3.0})
+    assert per["sec3_semiconductor"] == {"epsilon": 20.0}
+    assert per["sec5_monte_carlo"] == {"epsilon_i": 3.0}
+    assert inputs.check_values({"eps_nc": 20.0}) == inputs.check_values({"epsilon": 20.0})
+    with pytest.raises(inputs.ParameterFileError, match="epsilon is eps_nc's old name"):
+        inputs.check_values({"epsilon": 20.0, "eps_nc": 20.0})
+    with pytest.raises(inputs.ParameterFileError, match="eps_liquid = 0.0 is outside its range"):
+        inputs.check_values({"epsilon_i": 0.0})
 
 
 def test_check_values_splits_per_chapter_with_the_chapters_names():

@@ -1,7 +1,7 @@
 """Command line: ``supercrystal claims|voltages`` (also ``python -m supercrystal``).
 
 * ``claims [--format json|markdown] [--id ID ...]``: the claims registry, computed now.
-* ``voltages --a-nm A --b-nm B --epsilon EPS --m-eff M --e-ion-ev E --pore P [--format json|text]``:
+* ``voltages --a-nm A --b-nm B --eps-nc EPS --m-eff M --e-ion-ev E --pore P [--format json|text]``:
   V1 and V2 of Eqs. (6) and (12) in volts (V2 is null for octahedral pores: the paper has no formula).
 * ``metal --lattice {fcc,sc} --rho R --state {single,filled} [--spheres six|converged]
   [--definition consistent|paper] [--format json|text]``: the energy of Sec. IV's metallic-NC lattice in
@@ -38,12 +38,12 @@ def _dumps(record) -> str:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    """The material values that --epsilon / --m-eff replace: {name: {"value": given, "material": tabulated}}."""
+    """The material values that --eps-nc / --m-eff replace: {name: {"value": given, "material": tabulated}}."""
     if args.material is None:
         return {}
     mat = lookup_material(args.material)
     out = {}
-    for name, given, tabulated in (("epsilon", args.epsilon, mat.epsilon), ("m_eff", args.m_eff, mat.m_eff)):
+    for name, given, tabulated in (("eps_nc", args.epsilon, mat.epsilon), ("m_eff", args.m_eff, mat.m_eff)):
         if given:  # None or 0: the material's value
             out[name] = {"value": given, "material": tabulated}
     return out
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--a-nm", type=opt("a_nm"), required=True, help=doc("a_nm"))
     v.add_argument("--b-nm", type=opt("b_nm"), required=True, help=doc("b_nm"))
     v.add_argument("--material", type=opt("material"), default=None, help=doc("material"))
-    v.add_argument("--epsilon", type=opt("epsilon"), default=None, help=doc("epsilon"))
+    v.add_argument("--eps-nc", "--epsilon", dest="epsilon", type=opt("eps_nc"), default=None, help=doc("eps_nc"))
     v.add_argument("--m-eff", type=opt("m_eff"), default=None, help=doc("m_eff"))
     v.add_argument("--e-ion-ev", type=opt("e_ion_ev"), default=inputs.parameter("e_ion_ev").default,
                    help=doc("e_ion_ev"))

@@ -15,10 +15,13 @@ cell agrees with it (same default, type and range), the parameter-file validatio
 * :func:`check_values` -- a whole parameter file: every error at once, then the values for each chapter.
 * :class:`ArgumentParser`, :func:`option` -- the command line's options read the same declaration.
 
-Two inputs need a word. ``epsilon`` and ``m_eff`` default to 0, which means "the material's value" (from
-``data/materials.csv``). ``rho_patch`` is App. C's sphere radius: App. C's chapter still calls it ``rho``
-(:data:`NOTEBOOK_NAMES`) although it is not the ``rho`` of App. A/B (it has another default, 0.8, and
-excludes contact, 1, because the finite patch needs separated spheres).
+Some inputs need a word. ``eps_nc`` and ``m_eff`` default to 0, which means "the material's value" (from
+``data/materials.csv``). The two dielectric constants have distinct names, ``eps_nc`` (the NC film's,
+Secs. I-III) and ``eps_liquid`` (the ionic liquid's, Sec. V), although the chapters still call them
+``epsilon`` and ``epsilon_i``; ``rho_patch`` is App. C's sphere radius, which App. C's chapter still calls
+``rho`` although it is not the ``rho`` of App. A/B (another default, 0.8, and contact, 1, excluded because
+the finite patch needs separated spheres). :data:`NOTEBOOK_NAMES` maps the declared names to the chapters'
+until the chapters are renamed; a parameter file may use either name.
 """
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 __all__ = ["Range", "Parameter", "Rule", "PARAMETERS", "CHAPTERS", "NOTEBOOK_NAMES", "RULES",
-           "parameter", "chapter_parameters", "check_values", "ParameterFileError", "ArgumentParser",
+           "parameter", "chapter_parameters", "check_values", "OLD_NAMES", "ParameterFileError",
+           "ArgumentParser",
            "option", "positive_int", "help_text"]
 
 
@@ -89,7 +93,7 @@ class Parameter:
     range : allowed values of a number (``None``: any value of the type).
     choices : allowed values of a name (``None``: any); ``choices_from`` reads them when asked
         (the materials of ``data/materials.csv``), and names are then matched case-insensitively.
-    zero_means : for a number whose 0 is a sentinel, what 0 means (``epsilon``: the material's value).
+    zero_means : for a number whose 0 is a sentinel, what 0 means (``eps_nc``: the material's value).
     """
 
     name: str
@@ -189,7 +193,7 @@ _PARAMETERS = [
        choices_from=_material_names),
     _p("a_nm", "float", 2.0, "nm", "NC core radius a", "(0, 50]"),
     _p("b_nm", "float", 2.5, "nm", "NC external radius b (core plus insulating shell)", "(0, 50]"),
-    _p("epsilon", "float", 0.0, "", "uniform dielectric constant of the NC film (Secs. I-III)", "[0, 1000]",
+    _p("eps_nc", "float", 0.0, "", "uniform dielectric constant of the NC film (Secs. I-III)", "[0, 1000]",
        zero_means="the material's static value"),
     _p("m_eff", "float", 0.0, "m_0", "electron effective mass", "[0, 10]",
        zero_means="the material's value"),
@@ -235,7 +239,7 @@ _PARAMETERS = [
     _p("rho_check", "float", 0.3, "b", "metal and cation sphere radius of App. B's point-charge check",
        "(0, 0.7]"),
     # Sec. V
-    _p("epsilon_i", "float", 2.0, "", "uniform dielectric constant, the ionic liquid's (Sec. V)", "(0, 1000]"),
+    _p("eps_liquid", "float", 2.0, "", "uniform dielectric constant, the ionic liquid's (Sec. V)", "(0, 1000]"),
     _p("T_kelvin", "float", 300.0, "K", "temperature (room temperature)", "(0, 2000]"),
     _p("T_low_kelvin", "float", 30.0, "K", "low temperature of the T -> 0 check", "(0, 2000]"),
     # [0, 0.3]: the Monte Carlo size disorder (montecarlo.mc_model) refuses a larger spread
@@ -262,13 +266,13 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in _PARAMETERS}
 #: the inputs each chapter's parameters cell declares, in the cell's order (declared names)
 CHAPTERS: dict[str, tuple[str, ...]] = {
     "sec1_introduction": ("pore", "n_layers", "cells", "a_nm", "b_nm", "ion_diameter_nm", "material",
-                          "epsilon", "m_eff", "film_layers", "c_dl_uF_cm2"),
-    "sec2_charging": ("a_nm", "b_nm", "material", "epsilon", "cation_radius_nm", "layer", "insulator_nm"),
-    "sec3_semiconductor": ("material", "a_nm", "b_nm", "epsilon", "m_eff", "e_ion_ev", "a_min_nm", "a_max_nm"),
+                          "eps_nc", "m_eff", "film_layers", "c_dl_uF_cm2"),
+    "sec2_charging": ("a_nm", "b_nm", "material", "eps_nc", "cation_radius_nm", "layer", "insulator_nm"),
+    "sec3_semiconductor": ("material", "a_nm", "b_nm", "eps_nc", "m_eff", "e_ion_ev", "a_min_nm", "a_max_nm"),
     "sec4_metal": ("material", "a_nm"),
-    "sec5_temperature_disorder": ("material", "a_nm", "b_nm", "epsilon_i", "T_kelvin", "spread_small",
+    "sec5_temperature_disorder": ("material", "a_nm", "b_nm", "eps_liquid", "T_kelvin", "spread_small",
                                   "spread_large"),
-    "sec5_monte_carlo": ("material", "a_nm", "b_nm", "epsilon_i", "L", "T_low_kelvin", "T_kelvin",
+    "sec5_monte_carlo": ("material", "a_nm", "b_nm", "eps_liquid", "L", "T_low_kelvin", "T_kelvin",
                          "spread_small", "spread_large", "realisations", "seed", "width_spacing_mV",
                          "production"),
     "appA_image_recursion": ("rho", "generations", "lmax", "operator_generations", "eta_min", "eta_max",
@@ -281,7 +285,14 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
 }
 
 #: (chapter, declared name) -> the name the chapter's cell still uses, until the chapter is renamed
-NOTEBOOK_NAMES: dict[tuple[str, str], str] = {("appC_inequality", "rho_patch"): "rho"}
+NOTEBOOK_NAMES: dict[tuple[str, str], str] = {
+    **{(c, "eps_nc"): "epsilon" for c in ("sec1_introduction", "sec2_charging", "sec3_semiconductor")},
+    **{(c, "eps_liquid"): "epsilon_i" for c in ("sec5_temperature_disorder", "sec5_monte_carlo")},
+    ("appC_inequality", "rho_patch"): "rho",
+}
+
+#: a chapter's name for a parameter that the declaration calls otherwise (accepted in parameter files)
+OLD_NAMES: dict[str, str] = {old: new for (_, new), old in NOTEBOOK_NAMES.items() if old not in PARAMETERS}
 
 
 def parameter(name: str) -> Parameter:
@@ -355,7 +366,8 @@ def check_values(values: Any) -> dict[str, dict[str, Any]]:
     values each chapter will run with (the file's values over the defaults): a rule is checked when the
     file sets one of its inputs. All errors are collected and raised together as
     :class:`ParameterFileError`. The result maps a chapter to ``{name in its cell: value}`` for the keys
-    the file sets (a chapter without any of them is left out: it runs with its defaults).
+    the file sets (a chapter without any of them is left out: it runs with its defaults). A key may
+    be a chapter's old name of a parameter (:data:`OLD_NAMES`: ``epsilon`` for ``eps_nc``).
     """
     if values is None:
         values = {}
@@ -364,6 +376,16 @@ def check_values(values: Any) -> dict[str, dict[str, Any]]:
                                   f"(got a {type(values).__name__})"])
     errors: list[str] = []
     used = {n for names in CHAPTERS.values() for n in names}
+    renamed = {}
+    for key, value in values.items():
+        new = OLD_NAMES.get(key) if isinstance(key, str) else None
+        if new is None:
+            renamed[key] = value
+        elif new in values:
+            errors.append(f"{key} is {new}'s old name: give {new} only once")
+        else:
+            renamed[new] = value
+    values = renamed
     clean: dict[str, Any] = {}
     for key, value in values.items():
         if not isinstance(key, str) or key not in used:

@@ -31,7 +31,7 @@ from supercrystal.semiconductor.materials import material
 STATUSES = ("reproduced", "corrected", "computed", "open")
 
 #: Sec. V parameters of the paper's estimates: the book's defaults (supercrystal.inputs)
-SEC5_B_NM, SEC5_EPS_I, SEC5_T_K = (_inputs.parameter(n).default for n in ("b_nm", "epsilon_i", "T_kelvin"))
+SEC5_B_NM, SEC5_EPS_I, SEC5_T_K = (_inputs.parameter(n).default for n in ("b_nm", "eps_liquid", "T_kelvin"))
 SEC5_A_NM, SEC5_SPREAD, SEC5_MATERIAL = (_inputs.parameter(n).default
                                          for n in ("a_nm", "spread_large", "material"))
 
