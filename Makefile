@@ -22,9 +22,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## execute every chapter with papermill (in place: the committed notebooks are the executed ones)
+## execute every chapter with papermill (in place: the committed notebooks are the executed ones), writing
+## the committed figure data data/figures (the one target that does; any other run writes _build/figures)
 execute: $(STAMP)
-	$(RUN) $(BIN)/python -m supercrystal.book.runner --jobs $(JOBS)
+	$(RUN) $(BIN)/python -m supercrystal.book.runner --jobs $(JOBS) --figure-dir data/figures
 
 ## recompute every slow result into the committed seed data/cache (after a solver change), drop stale entries
 refresh-seed: $(STAMP)

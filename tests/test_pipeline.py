@@ -1,4 +1,4 @@
-"""The book pipeline: parameter files are checked against the chapters' parameters cells."""
+"""The book pipeline: chapters' parameters cells, parameter files checked against the declaration."""
 import pytest
 
 from supercrystal.book import runner as pipeline
@@ -37,8 +37,8 @@ def test_parameters_are_read_from_every_chapter_with_ranges():
 
 
 def test_good_parameter_file_is_split_per_chapter():
-    per = pipeline.check_parameter_file({"material": "PbSe", "a_nm": 3})
-    assert per["sec3_semiconductor"] == {"material": "PbSe", "a_nm": 3.0}
+    per = pipeline.check_parameter_file({"material": "PbSe", "a_nm": 3, "b_nm": 3.5})
+    assert per["sec3_semiconductor"] == {"material": "PbSe", "a_nm": 3.0, "b_nm": 3.5}
 
 
 @pytest.mark.parametrize("values, key", [

@@ -20,9 +20,10 @@ Physics
     units                   Gaussian inside, nm / eV / volts at the edges (scipy.constants)
 
 Book side (imports the physics, never the reverse)
-    paths                   the repository root and data/
     book.cache              content-addressed cache: parameters + code fingerprint, verified reads, the seed
-    book.tasks              the slow computations (Sec. IV, App. A-C) as named cached tasks
+    book.tasks              the slow computations (Sec. IV, App. A-C, Sec. V) as named cached tasks
+    inputs                  the one declaration of the book's inputs: default, unit, range, choices, rules
+    paths                   the repository root and data/ (and a one-line refusal outside a checkout)
     book.datafiles          figure data files (the numbers behind every figure)
     book.claims             the registry of the paper's numerical claims, recomputed live
     book.sources            the chapters' MyST Markdown sources and the notebooks derived from them

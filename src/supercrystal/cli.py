@@ -1,23 +1,53 @@
 """Command line: ``supercrystal claims|voltages`` (also ``python -m supercrystal``).
 
 * ``claims [--format json|markdown] [--id ID ...]``: the claims registry, computed now.
-* ``voltages --a-nm A --b-nm B --epsilon EPS --m-eff M --e-ion-ev E --pore P [--format json|text]``:
+* ``voltages --a-nm A --b-nm B --eps-nc EPS --m-eff M --e-ion-ev E --pore P [--format json|text]``:
   V1 and V2 of Eqs. (6) and (12) in volts (V2 is null for octahedral pores: the paper has no formula).
 * ``metal --lattice {fcc,sc} --rho R --state {single,filled} [--spheres six|converged]
   [--definition consistent|paper] [--format json|text]``: the energy of Sec. IV's metallic-NC lattice in
   e^2/b with its estimated error and its provenance (cached or computed, the cache file, the code
   fingerprint: see :mod:`supercrystal.book.cache`).
 
-Invalid physical input is reported in one line naming the parameter, with exit status 2.
+Options are checked against the one declaration of the book's inputs (:mod:`supercrystal.inputs`: the
+radii are bounded as in the chapters, (0, 50] nm). Invalid input is reported in one line naming the
+parameter, with exit status 2; a result that is not a finite number is refused the same way, never printed.
+Negative values may be written with an exponent (``--e-ion-ev -1e-1``).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
+from supercrystal import inputs
 from supercrystal.book import claims
+from supercrystal.paths import NotACheckoutError
 from supercrystal.semiconductor import energies
+from supercrystal.semiconductor.materials import material as lookup_material
+
+
+def _finite(why: str, **values) -> None:
+    """Raise ``ValueError`` naming the first value that is not a finite number (``None`` is allowed)."""
+    for name, value in values.items():
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"{name} is not a finite number ({value}) {why}")
+
+
+def _dumps(record) -> str:
+    return json.dumps(record, allow_nan=False)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """The material values that --eps-nc / --m-eff replace: {name: {"value": given, "material": tabulated}}."""
+    if args.material is None:
+        return {}
+    mat = lookup_material(args.material)
+    out = {}
+    for name, given, tabulated in (("eps_nc", args.epsilon, mat.epsilon), ("m_eff", args.m_eff, mat.m_eff)):
+        if given:  # None or 0: the material's value
+            out[name] = {"value": given, "material": tabulated}
+    return out
 
 
 def _claims(args: argparse.Namespace) -> str:
@@ -31,13 +61,24 @@ def _voltages(args: argparse.Namespace) -> str:
         m_eff=args.m_eff, e_ion_ev=args.e_ion_ev, pore=args.pore,
         cation_radius_nm=args.cation_radius_nm,
     )
-    lv = energies.levels(dev)
+    why = (f"for a_nm={args.a_nm:g}, b_nm={args.b_nm:g}: the confinement energy E_q ~ 1/a^2 overflows; "
+           f"the effective-mass formulas are meant for radii of about a nanometre and more")
+    try:
+        lv = energies.levels(dev)
+    except ArithmeticError as exc:
+        raise ValueError(f"{type(exc).__name__} {why}") from None
+    _finite(why, V1=lv.V1, V2=lv.V2, E_q=lv.E_q, coulomb=lv.coulomb, gain=lv.gain, a_over_aB=lv.a_over_aB)
+    overrides = _overrides(args)
     if args.format == "json":
-        return json.dumps({"V1": lv.V1, "V2": lv.V2, "unit": "V"})
+        return _dumps({"V1": lv.V1, "V2": lv.V2, "unit": "V", "material": dev.material,
+                       "overrides": overrides})
     v2 = "null (no formula in the paper for octahedral pores)" if lv.V2 is None else f"{lv.V2:.6f} V"
-    return (f"V1 = {lv.V1:.6f} V\nV2 = {v2}\n"
+    text = (f"V1 = {lv.V1:.6f} V\nV2 = {v2}\n"
             f"(E_q = {lv.E_q:.6f} eV, e^2/(eps b) = {lv.coulomb:.6f} eV, gain per pair = "
             f"{lv.gain:.6f} eV, a/a_B = {lv.a_over_aB:.3f})")
+    for name, o in overrides.items():
+        text += f"\n{name} = {o['value']:g} replaces {dev.material}'s {o['material']:g} (data/materials.csv)"
+    return text
 
 
 def _metal(args: argparse.Namespace) -> str:
@@ -45,11 +86,12 @@ def _metal(args: argparse.Namespace) -> str:
 
     res, prov = tasks.metal_energy.run(args.lattice, args.rho, args.state, spheres=args.spheres,
                                        definition=args.definition)
+    _finite(f"for rho={args.rho:g}", energy=float(res.energy), error=float(res.error))
     if args.format == "json":
-        return json.dumps({"energy": float(res.energy), "error": float(res.error), "unit": "e^2/b",
-                           "lattice": args.lattice, "rho": args.rho, "state": args.state,
-                           "spheres": args.spheres, "definition": args.definition,
-                           "provenance": prov.as_json()}, allow_nan=False)
+        return _dumps({"energy": float(res.energy), "error": float(res.error), "unit": "e^2/b",
+                       "lattice": args.lattice, "rho": args.rho, "state": args.state,
+                       "spheres": args.spheres, "definition": args.definition,
+                       "provenance": prov.as_json()})
     source = f"cached in {prov.cache_file}" if prov.cached else "computed now"
     return (f"E = {res.energy:.10f} +- {res.error:.1e} e^2/b  ({args.lattice}, rho = {args.rho:g}, "
             f"{args.state}, {args.spheres} spheres, {args.definition} definition; {source}, "
@@ -57,7 +99,8 @@ def _metal(args: argparse.Namespace) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="supercrystal", description=__doc__.splitlines()[0])
+    opt, doc = inputs.option, inputs.help_text
+    p = inputs.ArgumentParser(prog="supercrystal", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("claims", help="the registry of the paper's numerical claims, computed live")
@@ -66,36 +109,50 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(run=_claims)
 
     v = sub.add_parser("voltages", help="critical voltages V1, V2 of Eqs. (6), (12)")
-    v.add_argument("--a-nm", type=float, required=True, help="NC core radius a, nm")
-    v.add_argument("--b-nm", type=float, required=True, help="NC external radius b, nm")
-    v.add_argument("--material", default=None, help="material of data/materials.csv (supplies eps, m_eff)")
-    v.add_argument("--epsilon", type=float, default=None, help="uniform dielectric constant")
-    v.add_argument("--m-eff", type=float, default=None, help="effective mass, units of m_0")
-    v.add_argument("--e-ion-ev", type=float, default=0.0, help="cation chemical potential E_ion, eV")
-    v.add_argument("--pore", default="octahedral", help="octahedral or tetrahedral")
-    v.add_argument("--cation-radius-nm", type=float, default=0.0, help="cation radius, nm (checked against the pore)")
+    v.add_argument("--a-nm", type=opt("a_nm"), required=True, help=doc("a_nm"))
+    v.add_argument("--b-nm", type=opt("b_nm"), required=True, help=doc("b_nm"))
+    v.add_argument("--material", type=opt("material"), default=None, help=doc("material"))
+    v.add_argument("--eps-nc", "--epsilon", dest="epsilon", type=opt("eps_nc"), default=None, help=doc("eps_nc"))
+    v.add_argument("--m-eff", type=opt("m_eff"), default=None, help=doc("m_eff"))
+    v.add_argument("--e-ion-ev", type=opt("e_ion_ev"), default=inputs.parameter("e_ion_ev").default,
+                   help=doc("e_ion_ev"))
+    v.add_argument("--pore", type=opt("pore"), default=inputs.parameter("pore").default, help=doc("pore"))
+    v.add_argument("--cation-radius-nm", type=opt("cation_radius_nm"), default=0.0,
+                   help="cation radius, nm, checked against the pore (default 0: a point cation; "
+                        f"{inputs.parameter('cation_radius_nm').describe()})")
     v.add_argument("--format", choices=("json", "text"), default="text")
     v.set_defaults(run=_voltages)
 
     m = sub.add_parser("metal", help="Sec. IV: energy of metallic NCs (conducting spheres), e^2/b")
-    m.add_argument("--lattice", default="fcc", help="fcc (octahedral cation) or sc (cation at cube centre)")
-    m.add_argument("--rho", type=float, default=1.0, help="metal radius / b, in (0, 1]")
-    m.add_argument("--state", default="single", help="single (one pair, empty lattice) or filled")
-    m.add_argument("--spheres", default="converged", help="six (nearest spheres only) or converged")
-    m.add_argument("--definition", default="consistent",
-                   help="consistent (total energy minus self-energies) or paper (1/2 e phi at the cation)")
+    for name in ("lattice", "rho", "state", "spheres", "definition"):
+        m.add_argument(f"--{name}", type=opt(name), default=inputs.parameter(name).default, help=doc(name))
     m.add_argument("--format", choices=("json", "text"), default="text")
     m.set_defaults(run=_metal)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run the command; bad input (and a result that is not finite) is one line on stderr, exit status 2.
+
+    Only input errors are caught (``ValueError``, arithmetic overflow from extreme inputs, a missing
+    checkout): anything else is a bug and keeps its traceback.
+    """
     try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help, or a bad option (already reported in one line)
+            return int(exc.code or 0)
         out = args.run(args)
-    except ValueError as exc:
-        print(f"supercrystal {args.command}: error: {exc}", file=sys.stderr)
+    except (ValueError, ArithmeticError, NotACheckoutError) as exc:
+        command = f"supercrystal {args.command}" if "args" in locals() else "supercrystal"
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        if isinstance(exc, ArithmeticError):
+            text = f"the computation overflows for these inputs ({type(exc).__name__}: {text})"
+        print(f"{command}: error: {text}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C during a long solve
+        print("interrupted", file=sys.stderr)
+        return 130
     print(out)
     return 0
 

@@ -20,6 +20,7 @@ from typing import Callable
 import functools
 import math as _math
 
+from supercrystal import inputs as _inputs
 from supercrystal.charging import dipoles
 from supercrystal.lattice import geometry
 from supercrystal.semiconductor import energies, fluctuations, wavefunction
@@ -29,9 +30,10 @@ from supercrystal.semiconductor.materials import material
 
 STATUSES = ("reproduced", "corrected", "computed", "open")
 
-#: Sec. V parameters of the paper's estimates.
-SEC5_B_NM, SEC5_EPS_I, SEC5_T_K = 2.5, 2.0, 300.0
-SEC5_A_NM, SEC5_SPREAD, SEC5_MATERIAL = 2.0, 0.07, "CdSe"
+#: Sec. V parameters of the paper's estimates: the book's defaults (supercrystal.inputs)
+SEC5_B_NM, SEC5_EPS_I, SEC5_T_K = (_inputs.parameter(n).default for n in ("b_nm", "eps_liquid", "T_kelvin"))
+SEC5_A_NM, SEC5_SPREAD, SEC5_MATERIAL = (_inputs.parameter(n).default
+                                         for n in ("a_nm", "spread_large", "material"))
 
 
 @dataclass(frozen=True)
@@ -306,7 +308,7 @@ def registry(ids: list[str] | None = None) -> list[Claim]:
 
 def as_json(claims: list[Claim]) -> str:
     """The registry as a JSON list of records."""
-    return json.dumps([asdict(c) for c in claims], indent=2)
+    return json.dumps([asdict(c) for c in claims], indent=2, allow_nan=False)  # never NaN/Infinity
 
 
 def _fmt(x: float | None, digits: int = 4) -> str:

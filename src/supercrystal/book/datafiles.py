@@ -4,8 +4,9 @@
   read only for comparison by :mod:`supercrystal.book.claims` and the chapters' tables).
 * ``data/figures/<chapter>/<figure>.csv``: the numbers behind each figure, written by the chapter
   through :func:`write_figure_data`, each with a header naming the parameters and package version.
-  ``SUPERCRYSTAL_FIGURE_DIR`` redirects them (the tests do, to compare a fresh run with the
-  committed files).
+  These are committed, and only ``make execute`` writes them (it sets ``SUPERCRYSTAL_FIGURE_DIR`` to
+  ``data/figures``): any other run of a chapter (papermill by hand, nbval, a parameter file) writes to
+  ``SUPERCRYSTAL_FIGURE_DIR`` if set, else to ``_build/figures/``, outside the committed tree.
 * ``data/cache/<name>-<hash>.npz``: slow results keyed by a hash of every parameter and the code
   version (:func:`cached`); a changed parameter recomputes.
 """
@@ -15,19 +16,42 @@ import hashlib
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Callable, Mapping
 
 import numpy as np
 
 from supercrystal import __version__
-from supercrystal.paths import data_dir
+from supercrystal.paths import build_dir, data_dir
 
 
 def figure_dir() -> Path:
-    """Folder of the figure data files (``SUPERCRYSTAL_FIGURE_DIR`` overrides ``data/figures``)."""
+    """Folder the chapters write figure data to: ``SUPERCRYSTAL_FIGURE_DIR``, else ``_build/figures``.
+
+    The committed ``data/figures`` is written only when asked for by name (``make execute``), so that a
+    chapter rerun by hand with other parameters cannot overwrite the committed numbers.
+    """
     env = os.environ.get("SUPERCRYSTAL_FIGURE_DIR")
-    return Path(env) if env else data_dir() / "figures"
+    return Path(env) if env else build_dir() / "figures"
+
+
+def _same_figure_file(old: str, new: str, rtol: float = 1e-9) -> bool:
+    """True if two figure files differ at most in the last digits of their numbers (BLAS summation order)."""
+    a, b = old.splitlines(), new.splitlines()
+    if len(a) != len(b):
+        return False
+    number = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        if number.sub("#", x) != number.sub("#", y):
+            return False
+        for u, v in zip(number.findall(x), number.findall(y)):
+            fu, fv = float(u), float(v)
+            if not (fu == fv or abs(fu - fv) <= rtol * max(abs(fu), abs(fv)) or abs(fu - fv) <= 1e-15):
+                return False
+    return True
 
 
 def _jsonable(value):
@@ -48,6 +72,10 @@ def write_figure_data(
     chapter, figure : the file is ``<figure_dir>/<chapter>/<figure>.csv``.
     columns : equal-length 1-d arrays, one per column (NaN allowed for gaps).
     params : the parameters that made the figure, stored as JSON in the header.
+
+    Unless ``SUPERCRYSTAL_FIGURE_DIR`` says otherwise, the file goes to ``_build/figures`` (see
+    :func:`figure_dir`). It is replaced atomically, and left untouched when the new numbers differ
+    from the old ones only in the last digits (relative 1e-9, floating-point summation order).
     """
     arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in columns.items()}
     lengths = {len(v) for v in arrays.values()}
@@ -63,7 +91,12 @@ def write_figure_data(
     buf.write(",".join(arrays) + "\n")
     for row in zip(*arrays.values()):
         buf.write(",".join(f"{x:.12g}" for x in row) + "\n")
-    path.write_text(buf.getvalue())
+    text = buf.getvalue()
+    if path.exists() and _same_figure_file(path.read_text(), text):
+        return path  # unchanged but for floating-point noise: keep the file (and a clean checkout)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    tmp.write_text(text)
+    os.replace(tmp, path)  # atomic: a reader (or a concurrent run) never sees half a file
     return path
 
 

@@ -1,38 +1,57 @@
 """Execute the book's chapters with papermill (the one executor of the book; not physics).
 
-``python -m supercrystal.book.runner [--out DIR] [--params FILE.yaml] [--jobs 2] [chapter ...]``
+``python -m supercrystal.book.runner [--out DIR] [--figure-dir DIR] [--params FILE.yaml [--html]]
+[--jobs 2] [chapter ...]``
 
 * Chapters are the MyST Markdown notebooks ``book/<chapter>.md`` listed in ``_toc.yml`` (in order), their
-  one hand-written source.
+  one hand-written source; a chapter argument is a chapter name or the path of a source.
 * Each chapter is executed from a *clean* notebook that jupytext derives from its ``.md``
   (:mod:`supercrystal.book.sources`): no output, no parameter injected by an earlier run is reused.
-* The output goes to a temporary file and replaces the target only on success: a failing chapter never
-  leaves a half-executed notebook behind.  The failure message names the chapter and the cell.
+* Each chapter runs in its own worker process (``--jobs`` at a time), one progress line per chapter. The
+  output goes to a temporary file that atomically replaces the target on success: a notebook is either
+  as it was or fully written, never half. The failure message names the chapter and the cell; the
+  worker's log (kernel warnings included) is kept in ``_build/logs/<chapter>.log``.
+* A notebook whose new outputs equal the old ones as nbval compares them (papermill's timestamps and
+  paths, ``book/nbval-sanitize.cfg``'s patterns, PNG pixels within 4/255, floats to 8 decimals) is left
+  untouched, so that ``make book`` leaves a clean checkout when nothing changed.
 * Without ``--out`` the executed notebooks replace ``book/<chapter>.ipynb`` (the committed notebooks are
   derived: the executed ones, and nbval re-executes them to prove they reproduce).
-* Chapters run in parallel on ``--jobs`` processes, one progress line per chapter.
-* ``--params FILE.yaml`` reruns the whole book for other inputs (e.g. another material): the file is
-  checked against every chapter's ``parameters`` cell first (unknown key, wrong type, value outside
-  the range declared at the end of the parameter's comment, unknown material: refused before any
-  notebook runs, naming the key); each chapter gets the keys it declares; the executed chapters, their
-  figure data (``data/figures``) and the rendered HTML go to ``_build/books/<file stem>/``, leaving the default book
-  untouched.
+* ``SUPERCRYSTAL_REFRESH_CACHE=1``: the refresh of the cache seed starts when the runner starts, for every
+  chapter's kernel alike (:mod:`supercrystal.book.cache`).
+* Figure data go to ``--figure-dir`` (``make execute`` passes ``data/figures``), else to
+  ``SUPERCRYSTAL_FIGURE_DIR``, else to ``_build/figures`` (never silently into the committed tree).
+* ``--params FILE.yaml`` reruns the whole book for other inputs (e.g. another material). The file is
+  read safely (no ``!!python`` tags, no duplicate keys) and checked against the one declaration of the
+  inputs, :mod:`supercrystal.inputs` (type, range, choices, and the rules between parameters such as
+  ``b_nm > a_nm``), before anything runs; every error of the file is reported at once, exit status 2.
+  Each chapter gets the keys it declares. The book is built in ``_build/books/.<stem>.building-<pid>``
+  and renamed to ``_build/books/<stem>/`` when complete (notebooks, figure data and, with ``--html``,
+  the HTML), so two runs of the same file never destroy each other's output: the later one wins.
+* SIGINT (Ctrl-C) or SIGTERM: queued chapters are cancelled, the running workers and their kernels are
+  stopped, the line ``interrupted`` is printed, and the exit status is 130 or 143. Workers die with
+  the runner even if it is killed outright (Linux: ``PR_SET_PDEATHSIG``).
 """
 from __future__ import annotations
 
 import argparse
+import base64
+import contextlib
+import io
+import json
 import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from supercrystal import inputs
 from supercrystal.book import sources
-from supercrystal.paths import ROOT
+from supercrystal.paths import ROOT, NotACheckoutError, book_root, build_dir
 
 
 def chapters(root: Path = ROOT) -> list[Path]:
@@ -42,57 +61,344 @@ def chapters(root: Path = ROOT) -> list[Path]:
     return [p for p in candidates if sources.is_chapter_source(p)]
 
 
-def execute_one(src: Path, dst: Path, parameters: dict | None = None) -> float:
-    """Execute the chapter source ``src`` (``.md``) into the notebook ``dst`` (atomically); returns the wall
-    time in seconds."""
+# ---------------------------------------------------------------------------------------------------
+# "nothing changed": a notebook compared as nbval compares it
+
+
+def _sanitize_patterns(root: Path = ROOT) -> list[tuple[str, str]]:
+    """The regex/replace pairs of ``book/nbval-sanitize.cfg`` (the patterns nbval ignores)."""
+    path = root / "book" / "nbval-sanitize.cfg"
+    if not path.exists():
+        return []
+    pairs, regex = [], None
+    for line in path.read_text().splitlines():
+        if line.startswith("regex:"):
+            regex = line[len("regex:"):].strip()
+        elif line.startswith("replace:") and regex is not None:
+            pairs.append((regex, line[len("replace:"):].strip()))
+            regex = None
+    return pairs
+
+
+def _png_pixels(data: str):
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data)))).astype(int)
+
+
+def _comparable(nb, patterns) -> tuple[list, list]:
+    """(cells without volatile metadata and with sanitized text, PNG images) of a notebook."""
+    def clean(s):
+        s = "".join(s) if isinstance(s, list) else s
+        if not isinstance(s, str):
+            return s
+        for regex, replace in patterns:
+            s = re.sub(regex, replace, s)
+        return s
+
+    cells, images = [], []
+    for c in nb.cells:
+        outs = []
+        for o in c.get("outputs", []):
+            item = {"type": o.get("output_type"), "text": clean(o.get("text", ""))}
+            for mime, value in sorted(o.get("data", {}).items()):
+                if mime == "image/png":
+                    images.append(value)
+                else:
+                    item[mime] = clean(value) if isinstance(value, (str, list)) else value
+            outs.append(item)
+        cells.append((c.cell_type, c.source, sorted(c.metadata.get("tags", [])), outs))
+    return cells, images
+
+
+def same_notebook(old_path: Path, new_path: Path, root: Path = ROOT) -> bool:
+    """True if two executed notebooks differ only where nbval does not look (timestamps, paths, the
+    sanitized patterns, floats beyond 8 decimals) and their PNG figures agree pixel by pixel within 4/255."""
+    import nbformat
+
+    try:
+        old = nbformat.read(old_path, as_version=4)
+        new = nbformat.read(new_path, as_version=4)
+    except Exception:  # noqa: BLE001 - an unreadable old file is simply replaced
+        return False
+    patterns = _sanitize_patterns(root)
+    cells_a, png_a = _comparable(old, patterns)
+    cells_b, png_b = _comparable(new, patterns)
+    if cells_a != cells_b or len(png_a) != len(png_b):
+        return False
+    for a, b in zip(png_a, png_b):
+        if a == b:
+            continue
+        x, y = _png_pixels(a), _png_pixels(b)
+        if x.shape != y.shape or abs(x - y).max() > 4:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------
+# one chapter
+
+#: files and folders of the chapter being executed, removed if the worker is stopped
+_CLEANUP: list[Path] = []
+
+
+@dataclass(frozen=True)
+class Executed:
+    """What :func:`execute_one` did: wall time (s) and whether ``dst`` was written (``False``: unchanged)."""
+
+    seconds: float
+    written: bool
+
+
+def execute_one(src: Path, dst: Path, parameters: dict | None = None) -> Executed:
+    """Execute one chapter into ``dst``: atomically, and only if its outputs changed (:func:`same_notebook`)."""
     import papermill
 
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        clean = Path(tmp) / f"{src.stem}.ipynb"
-        out = Path(tmp) / f"executed-{src.stem}.ipynb"
-        sources.write_notebook(src, clean)
-        papermill.execute_notebook(
-            str(clean), str(out), parameters=parameters or {}, cwd=str(src.parent),
-            kernel_name="python3", progress_bar=False, log_output=False,
-        )
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(out), str(dst))
-    return time.perf_counter() - t0
+    dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    partial = dst.with_name(f".{dst.name}.{os.getpid()}.partial")
+    with tempfile.TemporaryDirectory(prefix="supercrystal-") as tmp:
+        _CLEANUP[:] = [Path(tmp), partial]
+        try:
+            clean = Path(tmp) / f"{Path(src).stem}.ipynb"
+            out = Path(tmp) / f"executed-{Path(src).stem}.ipynb"
+            sources.write_notebook(src, clean)
+            papermill.execute_notebook(
+                str(clean), str(out), parameters=parameters or {}, cwd=str(Path(src).parent),
+                kernel_name="python3", progress_bar=False, log_output=False,
+            )
+            if dst.exists() and same_notebook(dst, out):
+                return Executed(time.perf_counter() - t0, False)
+            shutil.copyfile(out, partial)  # same folder as dst, so that the rename below is atomic
+            os.replace(partial, dst)
+        finally:
+            _CLEANUP.clear()
+    return Executed(time.perf_counter() - t0, True)
 
 
-def _failure(name: str, exc: Exception) -> str:
+def _failure(name: str, exc: BaseException) -> str:
     cell = getattr(exc, "exec_count", None)
     ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
     where = f"cell [{cell}]" if cell is not None else "a cell"
-    return f"chapter {name}: {where} failed: {ename}: {evalue}"
+    first = str(evalue).strip().splitlines()[0] if str(evalue).strip() else ""
+    return f"chapter {name}: {where} failed: {ename}: {first}"
 
 
-def run(selected: list[Path], out_dir: Path | None, parameters: dict | None, jobs: int) -> int:
-    """Execute chapters; print one line per chapter; return the number of failures."""
-    failures = 0
-    total = len(selected)
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {
-            pool.submit(execute_one, p, (out_dir if out_dir else p.parent) / f"{p.stem}.ipynb", parameters): p
-            for p in selected
-        }
-        for i, fut in enumerate(as_completed(futures), 1):
-            name = futures[fut].stem
-            try:
-                print(f"[{i}/{total}] {name}: ok ({fut.result():.1f} s)", flush=True)
-            except Exception as exc:  # noqa: BLE001 - report any failing chapter, then go on
-                failures += 1
-                print(f"[{i}/{total}] {_failure(name, exc)}", file=sys.stderr, flush=True)
-    return failures
+# ---------------------------------------------------------------------------------------------------
+# workers: one process per chapter, stopped with the runner
 
 
-_RANGE = re.compile(r"([\[(])\s*([-+0-9.eE]+|-?inf)\s*,\s*([-+0-9.eE]+|inf)\s*([\])])\s*$")
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to send SIGTERM to this process when its parent dies (Linux), then check the
+    parent is still the one that started us (it may have died before the request)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(Exception):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        _stop_worker(signal.SIGTERM, None)
+
+
+def _kill_tree(pid: int | None = None, sig: int = signal.SIGKILL) -> None:
+    """Send ``sig`` to every descendant of ``pid`` (default: this process), kernels included, and
+    remove the connection files of the kernels among them."""
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            cmd = child.cmdline()
+            child.send_signal(sig)
+            if "-f" in cmd and cmd.index("-f") + 1 < len(cmd):  # ipykernel's connection file
+                with contextlib.suppress(OSError):
+                    Path(cmd[cmd.index("-f") + 1]).unlink()
+
+
+def _stop_worker(signum, frame) -> None:
+    """Signal handler of a worker: stop the kernel, remove partial files, exit at once."""
+    try:
+        _kill_tree()
+        for path in _CLEANUP:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+    finally:
+        os._exit(128 + int(signum))
+
+
+def _worker_main(spec_file: str) -> int:
+    """Entry of a worker process: execute the chapter described by ``spec_file``, write the result."""
+    spec = json.loads(Path(spec_file).read_text())
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGINT, _stop_worker)
+    _die_with_parent(spec["parent"])
+    os.environ["SUPERCRYSTAL_FIGURE_DIR"] = spec["figure_dir"]
+    try:
+        res = execute_one(Path(spec["src"]), Path(spec["dst"]), spec["parameters"])
+        result = {"ok": True, "seconds": res.seconds, "written": res.written}
+    except Exception as exc:  # noqa: BLE001 - any failing chapter is reported in one line by the runner
+        import traceback
+
+        traceback.print_exc()  # into the log
+        result = {"ok": False, "error": _failure(spec["name"], exc)}
+    tmp = Path(spec["result"] + ".partial")
+    tmp.write_text(json.dumps(result))
+    os.replace(tmp, spec["result"])
+    return 0 if result["ok"] else 1
+
+
+@dataclass
+class Task:
+    """One chapter to execute: its name, source, target, parameters and figure folder."""
+
+    name: str
+    src: Path
+    dst: Path
+    parameters: dict | None = None
+    figure_dir: Path | None = None
+
+
+@dataclass
+class RunResult:
+    failures: int = 0
+    signum: int | None = None
+    done: list[str] = field(default_factory=list)
+
+
+class _Signals:
+    """While active, SIGINT and SIGTERM only record which arrived (the run loop polls it)."""
+
+    def __init__(self):
+        self.signum: int | None = None
+        self._old = {}
+
+    def _handle(self, signum, frame):
+        if self.signum is None:
+            self.signum = signum
+
+    def __enter__(self):
+        for s in (signal.SIGINT, signal.SIGTERM):
+            self._old[s] = signal.signal(s, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self._old.items():
+            signal.signal(s, h)
+
+
+def _default_figure_dir() -> Path:
+    from supercrystal.book.datafiles import figure_dir
+
+    return figure_dir()
+
+
+def _stop_processes(procs: list[subprocess.Popen], grace: float = 10.0) -> None:
+    """SIGTERM each process (a worker stops its kernel and exits), then SIGKILL what is left."""
+    import psutil
+
+    trees = {}
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            trees[p.pid] = psutil.Process(p.pid).children(recursive=True)
+        with contextlib.suppress(ProcessLookupError):
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for p in procs:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+    for p in procs:
+        if p.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                p.kill()
+            p.wait()
+        for child in trees.get(p.pid, []):
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+
+
+def run(tasks: list[Task], jobs: int, signals: _Signals | None = None, logs: Path | None = None) -> RunResult:
+    """Execute ``tasks`` on ``jobs`` worker processes; one line per chapter; stop on SIGINT/SIGTERM.
+
+    Each worker's output goes to ``logs/<chapter>.log`` (default ``_build/logs``).
+    """
+    logs = logs or build_dir() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    result = RunResult()
+    queue, running = list(tasks), {}
+    total = len(tasks)
+    own = signals is None
+    signals = signals or _Signals()
+    with tempfile.TemporaryDirectory(prefix="supercrystal-run-") as tmp, \
+            (signals if own else contextlib.nullcontext()):
+        try:
+            while (queue or running) and signals.signum is None:
+                while queue and len(running) < max(1, jobs) and signals.signum is None:
+                    task = queue.pop(0)
+                    spec = Path(tmp) / f"{len(queue)}-{task.name}.json"
+                    spec.write_text(json.dumps({
+                        "name": task.name, "src": str(task.src), "dst": str(task.dst),
+                        "parameters": task.parameters or {}, "parent": os.getpid(),
+                        "figure_dir": str(task.figure_dir or _default_figure_dir()),
+                        "result": str(spec.with_suffix(".result"))}))
+                    log = open(logs / f"{task.name}.log", "w")  # noqa: SIM115 - closed when the worker ends
+                    proc = subprocess.Popen(
+                        [sys.executable, "-m", "supercrystal.book.runner", "--worker", str(spec)],
+                        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                        start_new_session=True)  # Ctrl-C reaches the runner only; it stops the workers
+                    running[proc] = (task, spec, log)
+                for proc in [p for p in running if p.poll() is not None]:
+                    task, spec, log = running.pop(proc)
+                    log.close()
+                    result.done.append(task.name)
+                    i = len(result.done)
+                    res_file = spec.with_suffix(".result")
+                    res = json.loads(res_file.read_text()) if res_file.exists() else None
+                    if res and res["ok"]:
+                        how = "" if res["written"] else ", unchanged"
+                        print(f"[{i}/{total}] {task.name}: ok ({res['seconds']:.1f} s{how})", flush=True)
+                    else:
+                        result.failures += 1
+                        why = res["error"] if res else (f"chapter {task.name}: the worker died "
+                                                        f"(exit status {proc.returncode})")
+                        print(f"[{i}/{total}] {why} (log: {logs / (task.name + '.log')})",
+                              file=sys.stderr, flush=True)
+                time.sleep(0.05)
+        finally:
+            if running:
+                _stop_processes(list(running))
+                for task, spec, log in running.values():
+                    log.close()
+                    for partial in Path(task.dst).parent.glob(f".{Path(task.dst).name}.*.partial"):
+                        with contextlib.suppress(OSError):
+                            partial.unlink()
+    result.signum = signals.signum
+    return result
+
+
+def _interrupted(signum: int) -> int:
+    print("interrupted", file=sys.stderr, flush=True)
+    return 128 + signum
+
+
+# ---------------------------------------------------------------------------------------------------
+# what the chapters declare (their parameters cells)
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """One line of a chapter's ``parameters`` cell: ``name: type = default  # help [lo, hi]``."""
+    """One line of a chapter's ``parameters`` cell: ``name: type = default  # help [lo, hi]``.
+
+    These are the chapters' copies; the declaration is :mod:`supercrystal.inputs` (a test checks
+    that they agree).
+    """
 
     chapter: str
     name: str
@@ -108,6 +414,9 @@ class Parameter:
         if self.low is None:
             return ""
         return f"{'[' if self.closed_low else '('}{self.low:g}, {self.high:g}{']' if self.closed_high else ')'}"
+
+
+_RANGE = re.compile(r"([\[(])\s*([-+0-9.eE]+|-?inf)\s*,\s*([-+0-9.eE]+|inf)\s*([\])])\s*$")
 
 
 def parameters(root: Path = ROOT) -> list[Parameter]:
@@ -126,117 +435,287 @@ def parameters(root: Path = ROOT) -> list[Parameter]:
     return out
 
 
-def check_parameter_file(values: dict, root: Path = ROOT) -> dict[str, dict]:
-    """Validate a parameter file against the chapters; return the parameters for each chapter.
+# ---------------------------------------------------------------------------------------------------
+# parameter files
 
-    Raises ``ValueError`` naming the key for an unknown key, a wrong type, a value outside the
-    declared range or an unknown material.
+
+#: a parameter file that cannot be used; ``errors`` holds one line per problem
+ParameterFileError = inputs.ParameterFileError
+
+
+def _yaml_loader():
+    """A safe YAML loader that records duplicate keys (with their lines) instead of keeping the last."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def __init__(self, stream):
+            super().__init__(stream)
+            self.duplicates: list[str] = []
+
+        def construct_mapping(self, node, deep=False):
+            seen = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    if key in seen:
+                        self.duplicates.append(
+                            f"line {key_node.start_mark.line + 1}: duplicate key {key!r} "
+                            f"(first on line {seen[key] + 1}); give each parameter once")
+                    else:
+                        seen[key] = key_node.start_mark.line
+                except TypeError:  # an unhashable key: SafeLoader reports it below
+                    pass
+            return super().construct_mapping(node, deep=deep)
+
+    return Loader
+
+
+def load_parameter_file(path: Path, problems: list[str] | None = None) -> dict:
+    """Read a YAML parameter file: a mapping, or ``{}`` for an empty file.
+
+    Raises :class:`ParameterFileError` (one line, naming the line where YAML gives one) for a missing
+    or unreadable file, bytes that are not UTF-8, malformed YAML, a tag YAML's safe loader does not
+    know (``!!python/object...``) or a document that is not a mapping. Duplicate keys are appended to
+    ``problems`` when given (so that they are reported with the file's other errors), else raised.
     """
-    from supercrystal.semiconductor.materials import names as material_names
+    import yaml
 
-    decl = parameters(root)
-    by_name: dict[str, list[Parameter]] = {}
-    for p in decl:
-        by_name.setdefault(p.name, []).append(p)
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ParameterFileError(["no such file"]) from None
+    except IsADirectoryError:
+        raise ParameterFileError(["is a folder, not a parameter file"]) from None
+    except OSError as exc:
+        raise ParameterFileError([f"cannot be read: {exc.strerror}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParameterFileError([f"line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                                  f"{exc.start}); save the file as UTF-8"]) from None
+    loader = _yaml_loader()(text)
+    try:
+        values = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        what = re.sub(r"\s+", " ", what)
+        if "could not determine a constructor" in what:
+            what += " (only plain YAML is read: numbers, names, true/false)"
+        raise ParameterFileError([f"{where}not valid YAML: {what}"]) from None
+    except yaml.YAMLError as exc:
+        what = re.sub(r"\s+", " ", str(exc))
+        raise ParameterFileError([f"not valid YAML: {what}"]) from None
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        if problems is None:
+            raise ParameterFileError(loader.duplicates)
+        problems.extend(loader.duplicates)
+    if values is None:
+        return {}
     if not isinstance(values, dict):
-        raise ValueError("the parameter file must be a mapping of parameter names to values")
-    clean = {}
-    for key, value in values.items():
-        if key not in by_name:
-            raise ValueError(f"unknown parameter {key!r}: no chapter declares it "
-                             f"(known: {', '.join(sorted(by_name))})")
-        p = by_name[key][0]
-        if p.type == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = float(value)
-        elif p.type == "int" and isinstance(value, int) and not isinstance(value, bool):
-            pass
-        elif p.type == "str" and isinstance(value, str):
-            pass
-        elif p.type == "bool" and isinstance(value, bool):
-            pass
-        else:
-            raise ValueError(f"parameter {key!r} must be of type {p.type} (got {value!r})")
-        if p.low is not None:
-            lo_ok = value >= p.low if p.closed_low else value > p.low
-            hi_ok = value <= p.high if p.closed_high else value < p.high
-            if not (lo_ok and hi_ok):
-                raise ValueError(f"parameter {key!r} = {value!r} is outside its range {p.range_text()}")
-        if key == "material" and value.lower() not in {m.lower() for m in material_names()}:
-            raise ValueError(f"parameter 'material' must be one of {material_names()} (got {value!r})")
-        clean[key] = value
-    per_chapter: dict[str, dict] = {}
-    for p in decl:
-        if p.name in clean:
-            per_chapter.setdefault(p.chapter, {})[p.name] = clean[p.name]
-    return per_chapter
+        raise ParameterFileError([f"must be a mapping of parameter names to values (got a "
+                                  f"{type(values).__name__}: {values!r:.60})"])
+    return values
+
+
+def check_parameter_file(values: dict) -> dict[str, dict]:
+    """Validate a parameter file's values against :mod:`supercrystal.inputs`; return each chapter's
+    parameters. Raises :class:`ParameterFileError` listing every error (unknown key, wrong type,
+    value outside the declared range, unknown choice, broken rule such as ``b_nm > a_nm``)."""
+    return inputs.check_values(values)
+
+
+def read_parameter_file(path: Path) -> tuple[dict, dict[str, dict]]:
+    """Load and check a parameter file: (its values, each chapter's parameters).
+
+    :class:`ParameterFileError` holds every problem of the file at once (duplicate keys and every
+    invalid value), or the one problem that stops reading it (missing, not UTF-8, not YAML).
+    """
+    problems: list[str] = []
+    values = load_parameter_file(path, problems)
+    try:
+        per_chapter = check_parameter_file(values)
+    except ParameterFileError as exc:
+        problems.extend(exc.errors)
+    if problems:
+        raise ParameterFileError(problems)
+    return values, per_chapter
+
+
+@contextlib.contextmanager
+def _lock(path: Path):
+    """An exclusive lock on ``path`` (waits for another runner holding it)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_builds(books: Path) -> None:
+    """Remove ``.<stem>.building-<pid>`` folders of runners that no longer exist (killed outright)."""
+    for d in books.glob(".*.building-*"):
+        m = re.search(r"\.building-(\d+)$", d.name)
+        if m and not _pid_alive(int(m.group(1))):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _run_child(cmd: list[str], signals: _Signals, **kw) -> int | None:
+    """Run ``cmd`` to completion; ``None`` if a signal arrived first (the child is then stopped)."""
+    proc = subprocess.Popen(cmd, start_new_session=True, **kw)
+    try:
+        while proc.poll() is None:
+            if signals.signum is not None:
+                return None
+            time.sleep(0.05)
+        return proc.returncode
+    finally:
+        if proc.poll() is None:
+            _stop_processes([proc], grace=5.0)
 
 
 def rerun_book(param_file: Path, jobs: int, html: bool) -> int:
     """Execute every chapter under a parameter file into ``_build/books/<stem>/`` and render it."""
-    import subprocess
-
-    import yaml
-
-    values = yaml.safe_load(Path(param_file).read_text()) or {}
+    param_file = Path(param_file)
     try:
-        per_chapter = check_parameter_file(values)
-    except ValueError as exc:
-        print(f"{param_file}: {exc}", file=sys.stderr)
+        values, per_chapter = read_parameter_file(param_file)
+    except ParameterFileError as exc:
+        for line in exc.errors:
+            print(f"{param_file}: {line}", file=sys.stderr)
         return 2
-    out = ROOT / "_build" / "books" / Path(param_file).stem
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "book").mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy(ROOT / name, out / name)
-    # the pages and the bibliography; a chapter's .md stays behind (its executed .ipynb is the page)
-    for f in (ROOT / "book").iterdir():
-        if f.suffix in (".md", ".bib") and not sources.is_chapter_source(f):
-            shutil.copy(f, out / "book" / f.name)
-    os.environ["SUPERCRYSTAL_FIGURE_DIR"] = str(out / "data" / "figures")
-    print(f"book for {param_file} -> {out} with {values}", flush=True)
-    failures = 0
-    total = len(chapters())
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_one, p, out / "book" / f"{p.stem}.ipynb", per_chapter.get(p.stem)): p
-                   for p in chapters()}
-        for i, fut in enumerate(as_completed(futures), 1):
-            name = futures[fut].stem
-            try:
-                print(f"[{i}/{total}] {name}: ok ({fut.result():.1f} s)", flush=True)
-            except Exception as exc:  # noqa: BLE001
-                failures += 1
-                print(f"[{i}/{total}] {_failure(name, exc)}", file=sys.stderr, flush=True)
-    if failures:
-        return 1
-    if html:
-        cmd = ["jupyter-book", "build", str(out), "--all", "--keep-going"]
-        return subprocess.call(cmd)
+    root = book_root()
+    books = build_dir() / "books"
+    books.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(books)
+    final = books / param_file.stem
+    tmp = books / f".{param_file.stem}.building-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    with _Signals() as signals:
+        code = _build_book(root, tmp, final, values, per_chapter, param_file, jobs, html, signals)
+        if code is not None:
+            return code
+        # the complete book replaces the old one; two runners finishing at once take turns (a signal
+        # now waits for these two renames)
+        with _lock(books / f".{param_file.stem}.lock"):
+            old = books / f".{param_file.stem}.old-{os.getpid()}"
+            if final.exists():
+                os.rename(final, old)
+            os.rename(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    print(f"book for {param_file}: {final}", flush=True)
     return 0
 
 
+def _build_book(root, tmp, final, values, per_chapter, param_file, jobs, html, signals) -> int | None:
+    """Build the book for a parameter file in ``tmp``; ``None`` on success, else the exit status (and
+    ``tmp`` removed)."""
+    ok = False
+    try:
+        (tmp / "book").mkdir(parents=True)
+        for name in ("_config.yml", "_toc.yml"):
+            shutil.copy(root / name, tmp / name)
+        # the pages and the bibliography; a chapter's .md stays behind (its executed .ipynb is the page)
+        for f in (root / "book").iterdir():
+            if f.suffix in (".md", ".bib") and not sources.is_chapter_source(f):
+                shutil.copy(f, tmp / "book" / f.name)
+        if values:
+            print(f"book for {param_file} -> {final} with {values}", flush=True)
+        else:
+            print(f"{param_file} sets no parameter (empty file): every chapter runs with its defaults, "
+                  f"the default book, into {final}", flush=True)
+        tasks = [Task(p.stem, p, tmp / "book" / f"{p.stem}.ipynb", per_chapter.get(p.stem), tmp / "data" / "figures")
+                 for p in chapters(root)]
+        if signals.signum is None:
+            res = run(tasks, jobs, signals, logs=build_dir() / "logs" / param_file.stem)
+            if res.failures and res.signum is None:
+                print(f"{res.failures} chapter(s) failed: {final} is left as it was", file=sys.stderr)
+                return 1
+        if html and signals.signum is None:
+            exe = Path(sys.executable).with_name("jupyter-book")
+            cmd = [str(exe) if exe.exists() else "jupyter-book", "build", str(tmp), "--all", "--keep-going"]
+            code = _run_child(cmd, signals)
+            if code and signals.signum is None:
+                print(f"jupyter-book failed (exit status {code}): {final} is left as it was", file=sys.stderr)
+                return 1
+        if signals.signum is not None:
+            return _interrupted(signals.signum)
+        ok = True
+        return None
+    finally:
+        if not ok:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _select(names: list[str], root: Path) -> list[Path]:
+    known = {p.stem: p for p in chapters(root)}
+    out, unknown = [], []
+    for c in names:
+        if c in known:
+            out.append(known[c])
+        elif c.endswith(".md") and Path(c).is_file() and sources.is_chapter_source(Path(c)):
+            out.append(Path(c).resolve())
+        else:
+            unknown.append(c)
+    if unknown:
+        raise ValueError(f"unknown chapter(s): {', '.join(unknown)} (known: {', '.join(sorted(known))}, "
+                         f"or the path of a chapter's .md source)")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("chapter", nargs="*", help="chapter names (default: every chapter in _toc.yml)")
-    ap.add_argument("--out", type=Path, default=None, help="write executed notebooks here")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--worker"] and len(argv) == 2:
+        return _worker_main(argv[1])
+    ap = inputs.ArgumentParser(prog="python -m supercrystal.book.runner", description=__doc__.splitlines()[0])
+    ap.add_argument("chapter", nargs="*", help="chapter names or notebook paths (default: every chapter in _toc.yml)")
+    ap.add_argument("--out", type=Path, default=None, help="write executed notebooks here (default: in place)")
+    ap.add_argument("--figure-dir", type=Path, default=None,
+                    help="write figure data here (default: $SUPERCRYSTAL_FIGURE_DIR, else _build/figures)")
+    ap.add_argument("--jobs", type=inputs.positive_int("--jobs"), default=os.cpu_count() or 2,
+                    help="chapters executed at once")
     ap.add_argument("--params", type=Path, default=None, help="YAML file: rerun the book under it")
     ap.add_argument("--html", action="store_true", help="with --params: also render the HTML book")
     args = ap.parse_args(argv)
     from supercrystal.book.cache import refresh_since
 
     refresh_since()  # a seed refresh starts now, for every chapter's kernel alike (see book.cache)
-    if args.params:
-        return rerun_book(args.params, args.jobs, args.html)
-    selected = chapters()
-    if args.chapter:
-        known = {p.stem: p for p in selected}
-        missing = [c for c in args.chapter if c not in known]
-        if missing:
-            print(f"unknown chapter(s): {missing}; known: {sorted(known)}", file=sys.stderr)
-            return 2
-        selected = [known[c] for c in args.chapter]
-    return 1 if run(selected, args.out, None, args.jobs) else 0
+    try:
+        if args.params:
+            if args.chapter or args.out or args.figure_dir:
+                raise ValueError("--params reruns the whole book into _build/books/<stem>/: "
+                                 "give no chapter, --out or --figure-dir with it")
+            return rerun_book(args.params, args.jobs, args.html)
+        root = book_root()
+        selected = _select(args.chapter, root) if args.chapter else chapters(root)
+        figures = args.figure_dir.resolve() if args.figure_dir else _default_figure_dir()
+        out = args.out.resolve() if args.out else None
+        tasks = [Task(p.stem, p, (out or p.parent) / f"{p.stem}.ipynb", None, figures) for p in selected]
+        res = run(tasks, args.jobs)
+        if res.signum is not None:
+            return _interrupted(res.signum)
+        return 1 if res.failures else 0
+    except (ValueError, NotACheckoutError) as exc:
+        print(f"{ap.prog}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
