@@ -14,14 +14,7 @@ from supercrystal.book import runner
 CELLS = {(p.chapter, p.name): p for p in runner.parameters()}
 
 #: (chapter, name in its cell) -> why it disagrees and what to change in the chapter
-KNOWN = {
-    ("sec5_temperature_disorder", "spread_small"):
-        "book/sec5_temperature_disorder.md declares spread_small in [0, 0.5]; the declaration is [0, 0.3], the "
-        "range sec5_monte_carlo declares and montecarlo.mc_model accepts (one parameter file feeds both)",
-    ("sec5_temperature_disorder", "spread_large"):
-        "book/sec5_temperature_disorder.md declares spread_large in [0, 0.5]; the declaration is [0, 0.3], the "
-        "range sec5_monte_carlo declares and montecarlo.mc_model accepts (one parameter file feeds both)",
-}
+KNOWN: dict = {}
 #: declared name -> why the chapters should take it
 WHY_RENAME = {
     "eps_nc": "the NC film's dielectric constant, named apart from the ionic liquid's (issue 11)",
@@ -146,9 +139,10 @@ def test_check_values_reports_every_error_at_once():
 
 
 def test_old_names_are_accepted_once():
+    """The chapters' former names of the dielectric constants still work in parameter files."""
     per = inputs.check_values({"epsilon": 20.0, "epsilon_i": 3.0})
-    assert per["sec3_semiconductor"] == {"epsilon": 20.0}
-    assert per["sec5_monte_carlo"] == {"epsilon_i": 3.0}
+    assert per["sec3_semiconductor"] == {"eps_nc": 20.0}
+    assert per["sec5_monte_carlo"] == {"eps_liquid": 3.0}
     assert inputs.check_values({"eps_nc": 20.0}) == inputs.check_values({"epsilon": 20.0})
     with pytest.raises(inputs.ParameterFileError, match="epsilon is eps_nc's old name"):
         inputs.check_values({"epsilon": 20.0, "eps_nc": 20.0})
@@ -156,11 +150,11 @@ def test_old_names_are_accepted_once():
         inputs.check_values({"epsilon_i": 0.0})
 
 
-def test_check_values_splits_per_chapter_with_the_chapters_names():
+def test_check_values_splits_per_chapter():
     per = inputs.check_values({"material": "PbSe", "a_nm": 1, "rho": 0.9, "rho_patch": 0.7})
     assert per["sec3_semiconductor"] == {"material": "PbSe", "a_nm": 1.0}
     assert per["appA_image_recursion"] == {"rho": 0.9}
-    assert per["appC_inequality"] == {"rho": 0.7}  # its cell still says rho (NOTEBOOK_NAMES)
+    assert per["appC_inequality"] == {"rho_patch": 0.7}
     assert "claims" not in per
 
 

@@ -16,12 +16,12 @@ cell agrees with it (same default, type and range), the parameter-file validatio
 * :class:`ArgumentParser`, :func:`option` -- the command line's options read the same declaration.
 
 Some inputs need a word. ``eps_nc`` and ``m_eff`` default to 0, which means "the material's value" (from
-``data/materials.csv``). The two dielectric constants have distinct names, ``eps_nc`` (the NC film's,
-Secs. I-III) and ``eps_liquid`` (the ionic liquid's, Sec. V), although the chapters still call them
-``epsilon`` and ``epsilon_i``; ``rho_patch`` is App. C's sphere radius, which App. C's chapter still calls
-``rho`` although it is not the ``rho`` of App. A/B (another default, 0.8, and contact, 1, excluded because
-the finite patch needs separated spheres). :data:`NOTEBOOK_NAMES` maps the declared names to the chapters'
-until the chapters are renamed; a parameter file may use either name.
+``data/materials.csv``). The two dielectric constants have distinct names everywhere, ``eps_nc`` (the NC
+film's, Secs. I-III) and ``eps_liquid`` (the ionic liquid's, Sec. V); parameter files may still use the
+chapters' former names ``epsilon`` and ``epsilon_i`` (:data:`OLD_NAMES`). ``rho_patch`` is App. C's sphere
+radius, not the ``rho`` of App. A/B (another default, 0.8, and contact, 1, excluded because the finite
+patch needs separated spheres). :data:`NOTEBOOK_NAMES` maps a declared name to a chapter's own name for it,
+should a chapter ever need one (none does).
 """
 from __future__ import annotations
 
@@ -285,14 +285,10 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
 }
 
 #: (chapter, declared name) -> the name the chapter's cell still uses, until the chapter is renamed
-NOTEBOOK_NAMES: dict[tuple[str, str], str] = {
-    **{(c, "eps_nc"): "epsilon" for c in ("sec1_introduction", "sec2_charging", "sec3_semiconductor")},
-    **{(c, "eps_liquid"): "epsilon_i" for c in ("sec5_temperature_disorder", "sec5_monte_carlo")},
-    ("appC_inequality", "rho_patch"): "rho",
-}
+NOTEBOOK_NAMES: dict[tuple[str, str], str] = {}
 
-#: a chapter's name for a parameter that the declaration calls otherwise (accepted in parameter files)
-OLD_NAMES: dict[str, str] = {old: new for (_, new), old in NOTEBOOK_NAMES.items() if old not in PARAMETERS}
+#: the chapters' former names of the two dielectric constants, still accepted in parameter files
+OLD_NAMES: dict[str, str] = {"epsilon": "eps_nc", "epsilon_i": "eps_liquid"}
 
 
 def parameter(name: str) -> Parameter:

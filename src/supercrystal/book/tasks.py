@@ -169,11 +169,11 @@ def _run(run) -> dict:
 
 
 @task
-def mc_curve(L: int, a_nm: float, b_nm: float, material: str, epsilon: float, pore: str, e_ion_ev: float,
+def mc_curve(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str, e_ion_ev: float,
              gap_nm: float, T_kelvin: float, spread: float, realisation: int, seed: int, step: int,
              n_volts: int, n_equil: int, n_measure: int, window: tuple, anchor: bool) -> montecarlo.ChargingCurve:
     """One realisation's charging curve (:func:`supercrystal.montecarlo.runs.run_curve`)."""
-    dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, epsilon=epsilon, pore=pore,
+    dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
                                   e_ion_ev=e_ion_ev, gap_nm=gap_nm)
     run = montecarlo.RunParams(n_volts=n_volts, n_equil=n_equil, n_measure=n_measure, window=tuple(window),
                                anchor=anchor)

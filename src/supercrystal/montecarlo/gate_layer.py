@@ -16,7 +16,7 @@ from supercrystal.montecarlo.lattice import (MCLattice, MCModel, disordered_radi
 
 
 def gate_layer_model(side: int = 16, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "CdSe",
-                     epsilon: float = 2.0, gap_nm: float = 1.25, spread: float = 0.0,
+                     eps_liquid: float = 2.0, gap_nm: float = 1.25, spread: float = 0.0,
                      disorder_seed: int = 0, replicas: int = 30) -> MCModel:
     """One triangular layer of side x side NCs (NN distance 2b, periodic) whose centres lie
     s = b + gap_nm below a grounded planar metal gate (Fig. 3 of the paper).
@@ -37,7 +37,7 @@ def gate_layer_model(side: int = 16, a_nm: float = 2.0, b_nm: float = 2.5, mater
         raise ValueError(f"side must be an integer in [2, 64] (got side={side!r})")
     if not (np.isfinite(gap_nm) and gap_nm >= 0):
         raise ValueError(f"gap_nm must be non-negative (got gap_nm={gap_nm!r})")
-    base = mc_model(1, a_nm, b_nm, material, epsilon, "octahedral", 0.0, 0.0)
+    base = mc_model(1, a_nm, b_nm, material, eps_liquid, "octahedral", 0.0, 0.0)
     lv, unit = base.levels, base.unit_ev
     s = 1.0 + gap_nm / b_nm
     a1, a2 = np.array([2.0, 0.0]), np.array([1.0, np.sqrt(3.0)])

@@ -172,7 +172,7 @@ def site_energies(radii_nm: np.ndarray, b_nm: float, m_eff: float,
 
 
 def mc_model(L: int = 4, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "CdSe",
-             epsilon: float = 2.0, pore: str = "octahedral", e_ion_ev: float = 0.0,
+             eps_liquid: float = 2.0, pore: str = "octahedral", e_ion_ev: float = 0.0,
              spread: float = 0.0, disorder_seed: int = 0) -> MCModel:
     """Monte Carlo model of a device (Secs. III, V; Eq. 13 for the disorder).
 
@@ -184,7 +184,7 @@ def mc_model(L: int = 4, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "
     """
     if not (np.isfinite(spread) and 0.0 <= spread <= 0.3):
         raise ValueError(f"spread must lie in [0, 0.3] (got spread={spread!r})")
-    dev = device(a_nm, b_nm, material=material, epsilon=epsilon, pore=pore, e_ion_ev=e_ion_ev)
+    dev = device(a_nm, b_nm, material=material, epsilon=eps_liquid, pore=pore, e_ion_ev=e_ion_ev)
     lv = levels(dev)
     lat = mc_lattice(L, pore)
     unit = lv.coulomb

@@ -32,16 +32,16 @@ class DeviceParams:
     a_nm: float = 2.0
     b_nm: float = 2.5
     material: str = "CdSe"
-    epsilon: float = 2.0
+    eps_liquid: float = 2.0
     pore: str = "octahedral"
     e_ion_ev: float = 0.0
     gap_nm: float = 1.25
 
     def model(self, spread: float = 0.0, disorder_seed: int = 0) -> MCModel:
         if self.pore == "gate":  # Fig. 3: a layer of (4L)^2 NCs (N = 256 for L = 4, as 4 L^3)
-            return gate_layer_model(4 * self.L, self.a_nm, self.b_nm, self.material, self.epsilon,
+            return gate_layer_model(4 * self.L, self.a_nm, self.b_nm, self.material, self.eps_liquid,
                                     self.gap_nm, spread, disorder_seed)
-        return mc_model(self.L, self.a_nm, self.b_nm, self.material, self.epsilon, self.pore,
+        return mc_model(self.L, self.a_nm, self.b_nm, self.material, self.eps_liquid, self.pore,
                         self.e_ion_ev, spread, disorder_seed)
 
     def as_dict(self) -> dict:
