@@ -98,24 +98,28 @@ def test_a_miss_never_writes_into_the_committed_seed(user_cache):
     assert sorted(p.name for p in cache.seed_dir().iterdir()) == before
 
 
-def test_refresh_recomputes_once_and_writes_the_seed(tmp_path, monkeypatch):
+def test_refresh_fills_the_seed_with_what_it_lacks(tmp_path, monkeypatch):
+    """SUPERCRYSTAL_REFRESH_CACHE=1 writes into the seed: a missing result is computed into it, a valid one in
+    the user cache is copied, a valid seed entry is kept (not recomputed)."""
     data = tmp_path / "data"
     (data / "cache").mkdir(parents=True)
     shutil.copy(data_dir() / "materials.csv", data / "materials.csv")
     monkeypatch.setenv("SUPERCRYSTAL_DATA_DIR", str(data))
     monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path / "user"))
-    monkeypatch.setenv("SUPERCRYSTAL_REFRESH_CACHE", "1")
-    monkeypatch.delenv("SUPERCRYSTAL_REFRESH_SINCE", raising=False)
     monkeypatch.setattr(tasks.nearest_shell_pair, "_memo", {})
-    _, first = tasks.nearest_shell_pair.run(*CHEAP)
-    _, second = tasks.nearest_shell_pair.run(*CHEAP)
-    assert not first.cached and Path(first.cache_file).parent == data / "cache"
-    assert second is first  # the same call in one refresh is not repeated
-    tasks.nearest_shell_pair._memo.clear()  # another process of the same refresh reads it back
-    assert tasks.nearest_shell_pair.run(*CHEAP)[1].cached
-    monkeypatch.setenv("SUPERCRYSTAL_REFRESH_SINCE", repr(float(os.environ["SUPERCRYSTAL_REFRESH_SINCE"]) + 1e6))
-    tasks.nearest_shell_pair._memo.clear()  # a later refresh recomputes it
-    assert not tasks.nearest_shell_pair.run(*CHEAP)[1].cached
+    _, user = tasks.nearest_shell_pair.run("sc", 0.31, 12)  # computed before the refresh, into the user cache
+    assert Path(user.cache_file).parent == tmp_path / "user"
+    monkeypatch.setenv("SUPERCRYSTAL_REFRESH_CACHE", "1")
+    tasks.nearest_shell_pair._memo.clear()
+    _, computed = tasks.nearest_shell_pair.run(*CHEAP)
+    _, copied = tasks.nearest_shell_pair.run("sc", 0.31, 12)
+    assert not computed.cached and Path(computed.cache_file).parent == data / "cache"
+    assert copied.cached and Path(copied.cache_file).parent == data / "cache"
+    stamp = Path(computed.cache_file).stat().st_mtime_ns
+    tasks.nearest_shell_pair._memo.clear()
+    _, again = tasks.nearest_shell_pair.run(*CHEAP)
+    assert again.cached and Path(again.cache_file).stat().st_mtime_ns == stamp
+    assert {e.status for e in cache.seed_status(data / "cache")} == {"current"}
 
 
 # --------------------------------------------------------------------------- fingerprints follow the code

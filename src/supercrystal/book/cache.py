@@ -23,11 +23,12 @@ Where results live
 * the **user cache**: ``SUPERCRYSTAL_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/supercrystal`` (default
   ``~/.cache/supercrystal``): every new result goes there.
 
-``SUPERCRYSTAL_REFRESH_CACHE=1`` (``make refresh-seed``) is the one way to rewrite the seed: each result is
-recomputed once in that refresh and written into ``data/cache``; the refresh starts at the time stored in
-``SUPERCRYSTAL_REFRESH_SINCE`` (set by the first process that sees the flag and inherited by the chapters'
-kernels), and an entry written since then counts as fresh.  ``python -m supercrystal.book.cache status`` lists
-the seed entries that no longer match the code; ``prune`` deletes them.
+``SUPERCRYSTAL_REFRESH_CACHE=1`` (``make refresh-seed``) is the one way to write the seed: every result the
+book asks for that the seed lacks for the current code is computed (or copied from the user cache, where a
+valid one exists) into ``data/cache``.  Results whose code did not change are valid by construction and are
+kept, so a change to one solver recomputes only what depends on it; to recompute everything, empty
+``data/cache`` first.  ``python -m supercrystal.book.cache status`` lists the seed entries that no longer match
+the code; ``prune`` deletes them.
 
 Every read is verified: the stored task name, parameters and fingerprint must equal the request's.  An
 unreadable, truncated or mismatched file is a miss: one warning naming the path, the result is recomputed and
@@ -46,6 +47,7 @@ import hashlib
 import inspect
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -78,15 +80,9 @@ def user_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / _PACKAGE
 
 
-def refresh_since() -> float | None:
-    """Start of the current seed refresh (epoch seconds), or None when not refreshing."""
-    if os.environ.get("SUPERCRYSTAL_REFRESH_CACHE") != "1":
-        return None
-    since = os.environ.get("SUPERCRYSTAL_REFRESH_SINCE")
-    if since is None:
-        since = repr(time.time())
-        os.environ["SUPERCRYSTAL_REFRESH_SINCE"] = since  # inherited by child processes and kernels
-    return float(since)
+def writing_seed() -> bool:
+    """Whether new results go into the seed (``SUPERCRYSTAL_REFRESH_CACHE=1``) rather than the user cache."""
+    return os.environ.get("SUPERCRYSTAL_REFRESH_CACHE") == "1"
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -466,19 +462,20 @@ class Task:
             result, prov = self._memo[key]
             _LOG.append(prov)
             return result, prov
-        since = refresh_since()
+        to_seed = writing_seed()
         found = None
-        dirs = [user_dir(), seed_dir()]
-        for folder in dirs:
+        for folder in (user_dir(), seed_dir()):
             path = folder / f"{key}.npz"
             if path.exists():
-                found = self._read(path, params, fp, since)
+                found = self._read(path, params, fp)
                 if found is not None:
+                    if to_seed and folder != seed_dir():  # the seed gets a copy of a valid user result
+                        path = _copy_into(path, seed_dir()) or path
                     prov = Provenance(self.name, pjson, True, str(path), fp, time.perf_counter() - t0)
                     break
         if found is None:
             result = self.fn(**params)
-            target = seed_dir() if since is not None else user_dir()
+            target = seed_dir() if to_seed else user_dir()
             written = self._write(target / f"{key}.npz", result, params, fp)
             prov = Provenance(self.name, pjson, False, str(written) if written else None, fp,
                               time.perf_counter() - t0)
@@ -488,7 +485,7 @@ class Task:
         _LOG.append(prov)
         return result, prov
 
-    def _read(self, path: Path, params: dict, fp: str, since: float | None):
+    def _read(self, path: Path, params: dict, fp: str):
         try:
             with np.load(path, allow_pickle=False) as z:
                 meta = json.loads(str(z["__meta__"]))
@@ -500,8 +497,6 @@ class Task:
             _warn(f"cache file {path} holds another result (task, parameters or code fingerprint differ); "
                   "recomputing")
             return None
-        if since is not None and meta.get("created", 0.0) < since:
-            return None  # refreshing: written before this refresh began
         try:
             return _from_arrays(arrays, meta["result"])
         except Exception as exc:  # noqa: BLE001
@@ -530,6 +525,20 @@ class Task:
 
 
 _REGISTRY: dict[str, Task] = {}
+
+
+def _copy_into(path: Path, folder: Path) -> Path | None:
+    """Copy a cache file into ``folder`` atomically; the new path, or None if the folder cannot be written."""
+    target = folder / path.name
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=folder)
+        os.close(fd)
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        _warn(f"cache folder {folder} cannot be written ({exc.strerror or exc})", once=str(folder))
+        return None
+    return target
 
 
 def task(fn: Callable) -> Task:
