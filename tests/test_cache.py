@@ -20,9 +20,19 @@ from supercrystal.paths import data_dir
 PHYSICS = ("lattice", "semiconductor", "charging", "spheres", "montecarlo")
 
 
+def _data_without_seed(tmp_path: Path, monkeypatch) -> Path:
+    """A data/ folder with the inputs and an empty seed: a test never reads or damages the committed seed."""
+    data = tmp_path / "data"
+    (data / "cache").mkdir(parents=True)
+    shutil.copy(data_dir() / "materials.csv", data / "materials.csv")
+    monkeypatch.setenv("SUPERCRYSTAL_DATA_DIR", str(data))
+    return data
+
+
 @pytest.fixture
 def user_cache(tmp_path, monkeypatch):
-    """A fresh user cache for this test, and tasks that forget what they computed in memory."""
+    """A fresh user cache and an empty seed for this test, and tasks that forget what they computed in memory."""
+    _data_without_seed(tmp_path, monkeypatch)
     monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("SUPERCRYSTAL_REFRESH_CACHE", raising=False)
     for t in cache.registry().values():
@@ -30,8 +40,8 @@ def user_cache(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
-# a cheap task call: the nearest shell of the simple cubic lattice at rho = 0.3 (8 spheres, order 12)
-CHEAP = ("sc", 0.3, 12)
+# a cheap task call: the nearest shell of the simple cubic lattice at rho = 0.3 (8 spheres, order 11)
+CHEAP = ("sc", 0.3, 11)
 
 
 def test_a_result_is_computed_once_then_read_back_verified(user_cache):
@@ -44,17 +54,17 @@ def test_a_result_is_computed_once_then_read_back_verified(user_cache):
 
 def test_parameters_are_part_of_the_key(user_cache):
     a = tasks.nearest_shell_pair.run(*CHEAP)[1].cache_file
-    b = tasks.nearest_shell_pair.run("sc", 0.31, 12)[1].cache_file
-    c = tasks.nearest_shell_pair.run("sc", 0.3, 13)[1].cache_file
+    b = tasks.nearest_shell_pair.run("sc", 0.31, 11)[1].cache_file
+    c = tasks.nearest_shell_pair.run("sc", 0.3, 10)[1].cache_file
     assert len({a, b, c}) == 3
     # an int where a float is declared is the same key (the parameters are coerced by annotation)
-    assert tasks.nearest_shell_pair.params("sc", 1, 12) == tasks.nearest_shell_pair.params("sc", 1.0, 12)
+    assert tasks.nearest_shell_pair.params("sc", 1, 11) == tasks.nearest_shell_pair.params("sc", 1.0, 11)
 
 
 def test_a_file_copied_under_another_key_is_recomputed_not_served(user_cache, capsys):
     """The sc-under-fcc swap of the issue: the stored parameters are compared with the request's."""
     good, p1 = tasks.nearest_shell_pair.run(*CHEAP)
-    _, p2 = tasks.nearest_shell_pair.run("sc", 0.31, 12)
+    _, p2 = tasks.nearest_shell_pair.run("sc", 0.31, 11)
     shutil.copy(p2.cache_file, p1.cache_file)  # the file for rho = 0.31 under the name of rho = 0.3
     tasks.nearest_shell_pair._memo.clear()
     value, prov = tasks.nearest_shell_pair.run(*CHEAP)
@@ -81,38 +91,35 @@ def test_an_unreadable_file_is_a_miss_with_one_warning_naming_it(user_cache, cap
 
 
 def test_an_unwritable_cache_folder_warns_once_and_returns_the_result(tmp_path, monkeypatch, capsys):
+    _data_without_seed(tmp_path, monkeypatch)
     blocker = tmp_path / "a-file"
     blocker.write_text("")  # a folder below a regular file cannot be made, even by root
     monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(blocker / "cache"))
     monkeypatch.setattr(tasks.nearest_shell_pair, "_memo", {})
     a, prov = tasks.nearest_shell_pair.run(*CHEAP)
-    b, _ = tasks.nearest_shell_pair.run("sc", 0.31, 12)
+    b, _ = tasks.nearest_shell_pair.run("sc", 0.31, 11)
     err = capsys.readouterr().err.strip().splitlines()
     assert prov.cache_file is None and a.consistent < 0 and b.consistent < 0
     assert len(err) == 1 and "cannot be written" in err[0]
 
 
-def test_a_miss_never_writes_into_the_committed_seed(user_cache):
-    before = sorted(p.name for p in cache.seed_dir().iterdir())
-    tasks.nearest_shell_pair.run("sc", 0.32, 12)
-    assert sorted(p.name for p in cache.seed_dir().iterdir()) == before
+def test_a_miss_never_writes_into_the_seed(user_cache):
+    tasks.nearest_shell_pair.run("sc", 0.32, 11)
+    assert not list(cache.seed_dir().iterdir()) and len(list(user_cache.iterdir())) == 1
 
 
 def test_refresh_fills_the_seed_with_what_it_lacks(tmp_path, monkeypatch):
     """SUPERCRYSTAL_REFRESH_CACHE=1 writes into the seed: a missing result is computed into it, a valid one in
     the user cache is copied, a valid seed entry is kept (not recomputed)."""
-    data = tmp_path / "data"
-    (data / "cache").mkdir(parents=True)
-    shutil.copy(data_dir() / "materials.csv", data / "materials.csv")
-    monkeypatch.setenv("SUPERCRYSTAL_DATA_DIR", str(data))
+    data = _data_without_seed(tmp_path, monkeypatch)
     monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path / "user"))
     monkeypatch.setattr(tasks.nearest_shell_pair, "_memo", {})
-    _, user = tasks.nearest_shell_pair.run("sc", 0.31, 12)  # computed before the refresh, into the user cache
+    _, user = tasks.nearest_shell_pair.run("sc", 0.31, 11)  # computed before the refresh, into the user cache
     assert Path(user.cache_file).parent == tmp_path / "user"
     monkeypatch.setenv("SUPERCRYSTAL_REFRESH_CACHE", "1")
     tasks.nearest_shell_pair._memo.clear()
     _, computed = tasks.nearest_shell_pair.run(*CHEAP)
-    _, copied = tasks.nearest_shell_pair.run("sc", 0.31, 12)
+    _, copied = tasks.nearest_shell_pair.run("sc", 0.31, 11)
     assert not computed.cached and Path(computed.cache_file).parent == data / "cache"
     assert copied.cached and Path(copied.cache_file).parent == data / "cache"
     stamp = Path(computed.cache_file).stat().st_mtime_ns

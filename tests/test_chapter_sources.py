@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from supercrystal.book import sources
-from supercrystal.book.runner import ROOT, chapters
+from supercrystal.book.sources import chapters
+from supercrystal.paths import ROOT
 
 BOOK = ROOT / "book"
 PAGES = {"intro", "references"}  # ordinary Markdown pages, not notebooks

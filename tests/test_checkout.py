@@ -17,7 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from supercrystal.book import datafiles, runner
+from supercrystal.book import datafiles, notebooks
 from supercrystal.paths import ROOT
 
 
@@ -76,7 +76,7 @@ def _executed_copy(src: Path, dst: Path, edit=None):
 
 def test_same_notebook_ignores_what_nbval_ignores(tmp_path):
     src = ROOT / "book" / "sec3_semiconductor.ipynb"
-    assert runner.same_notebook(src, _executed_copy(src, tmp_path / "a.ipynb"))
+    assert notebooks.same_notebook(src, _executed_copy(src, tmp_path / "a.ipynb"))
 
     def last_digits(nb):  # a glued float's 16th digit (BLAS summation order)
         for c in nb.cells:
@@ -86,7 +86,7 @@ def test_same_notebook_ignores_what_nbval_ignores(tmp_path):
                         o["data"][mime] = str(v)[:-1] + ("1" if str(v)[-1] != "1" else "2")
                         return
 
-    assert runner.same_notebook(src, _executed_copy(src, tmp_path / "b.ipynb", last_digits))
+    assert notebooks.same_notebook(src, _executed_copy(src, tmp_path / "b.ipynb", last_digits))
 
     def new_text(nb):
         for c in nb.cells:
@@ -94,7 +94,7 @@ def test_same_notebook_ignores_what_nbval_ignores(tmp_path):
                 c.source += " changed"
                 return
 
-    assert not runner.same_notebook(src, _executed_copy(src, tmp_path / "c.ipynb", new_text))
+    assert not notebooks.same_notebook(src, _executed_copy(src, tmp_path / "c.ipynb", new_text))
 
     def new_figure(nb):
         import base64
@@ -111,7 +111,7 @@ def test_same_notebook_ignores_what_nbval_ignores(tmp_path):
                     o["data"]["image/png"] = base64.b64encode(buf.getvalue()).decode()
                     return
 
-    assert not runner.same_notebook(src, _executed_copy(src, tmp_path / "d.ipynb", new_figure))
+    assert not notebooks.same_notebook(src, _executed_copy(src, tmp_path / "d.ipynb", new_figure))
 
 
 def test_gitignore_covers_what_reruns_leave():

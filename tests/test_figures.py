@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 from supercrystal.book.datafiles import read_figure_data
-from supercrystal.book.runner import ROOT, execute_one
+from supercrystal.book.runner import execute_one
+from supercrystal.paths import ROOT
 
 COMMITTED = ROOT / "data" / "figures"
 CHAPTERS = sorted(p.name for p in COMMITTED.iterdir() if p.is_dir()) if COMMITTED.exists() else []

@@ -9,9 +9,9 @@ import ast
 import pytest
 
 from supercrystal import inputs
-from supercrystal.book import runner
+from supercrystal.book import paramfiles, sources
 
-CELLS = {(p.chapter, p.name): p for p in runner.parameters()}
+CELLS = {(p.chapter, p.name): p for p in paramfiles.parameters()}
 
 #: (chapter, name in its cell) -> why it disagrees and what to change in the chapter
 KNOWN: dict = {}
@@ -39,7 +39,7 @@ def _cases():
 
 
 def test_every_chapter_is_declared():
-    names = {p.stem for p in runner.chapters()}
+    names = {p.stem for p in sources.chapters()}
     assert names == set(inputs.CHAPTERS), "add the chapter's inputs to inputs.CHAPTERS"
 
 

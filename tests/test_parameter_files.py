@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from supercrystal.book import runner
+from supercrystal.book import paramfiles, runner
 from supercrystal.paths import ROOT
 
 
@@ -153,7 +153,7 @@ def test_refused_params_from_the_command_line():
 
 @pytest.mark.parametrize("path", sorted((ROOT / "params").glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_parameter_files_are_valid(path):
-    values, per = runner.read_parameter_file(path)
+    values, per = paramfiles.read_parameter_file(path)
     assert values and per
 
 

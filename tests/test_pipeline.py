@@ -1,7 +1,7 @@
 """The book pipeline: chapters' parameters cells, parameter files checked against the declaration."""
 import pytest
 
-from supercrystal.book import runner as pipeline
+from supercrystal.book import paramfiles, runner
 
 TOY_CHAPTER = """---
 jupytext:
@@ -31,13 +31,13 @@ print(a_nm)
 
 
 def test_parameters_are_read_from_every_chapter_with_ranges():
-    params = {(p.chapter, p.name): p for p in pipeline.parameters()}
+    params = {(p.chapter, p.name): p for p in paramfiles.parameters()}
     a = params[("sec3_semiconductor", "a_nm")]
     assert a.type == "float" and a.low == 0 and not a.closed_low and a.closed_high
 
 
 def test_good_parameter_file_is_split_per_chapter():
-    per = pipeline.check_parameter_file({"material": "PbSe", "a_nm": 3, "b_nm": 3.5})
+    per = paramfiles.check_parameter_file({"material": "PbSe", "a_nm": 3, "b_nm": 3.5})
     assert per["sec3_semiconductor"] == {"material": "PbSe", "a_nm": 3.0, "b_nm": 3.5}
 
 
@@ -49,7 +49,7 @@ def test_good_parameter_file_is_split_per_chapter():
 ])
 def test_bad_parameter_file_is_refused_naming_the_key(values, key):
     with pytest.raises(ValueError, match=key):
-        pipeline.check_parameter_file(values)
+        paramfiles.check_parameter_file(values)
 
 
 def test_executed_notebook_is_derived_from_the_clean_source(tmp_path):
@@ -63,7 +63,7 @@ def test_executed_notebook_is_derived_from_the_clean_source(tmp_path):
     src.write_text(TOY_CHAPTER)
     assert all(not c.get("outputs") for c in sources.notebook(src).cells)
     dst = tmp_path / "out" / "toy.ipynb"
-    pipeline.execute_one(src, dst, {"a_nm": 3.0})
+    runner.execute_one(src, dst, {"a_nm": 3.0})
     out = nbformat.read(dst, as_version=4)
     tags = [c.metadata.get("tags", []) for c in out.cells]
     assert tags == [[], ["parameters"], ["injected-parameters"], ["remove-cell"]]
@@ -74,7 +74,7 @@ def test_every_parameters_cell_line_is_understood_by_papermill():
     """Each line of a chapter's parameters cell is a parameter papermill can inspect (an '=' in the
     comment, for one, makes papermill drop the line, and the parameter vanishes from rerun files)."""
     from supercrystal.book import sources
-    from supercrystal.book.runner import chapters
+    from supercrystal.book.sources import chapters
 
     for src in chapters():
         cells = [c for c in sources.notebook(src).cells if "parameters" in c.metadata.get("tags", [])]

@@ -513,6 +513,7 @@ class Task:
             try:
                 with os.fdopen(fd, "wb") as fh:
                     np.savez(fh, __meta__=np.array(json.dumps(meta, sort_keys=True)), **arrays)
+                os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a cache file is an ordinary file
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -525,6 +526,8 @@ class Task:
 
 
 _REGISTRY: dict[str, Task] = {}
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def _copy_into(path: Path, folder: Path) -> Path | None:
@@ -534,6 +537,7 @@ def _copy_into(path: Path, folder: Path) -> Path | None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=folder)
         os.close(fd)
         shutil.copyfile(path, tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except OSError as exc:
         _warn(f"cache folder {folder} cannot be written ({exc.strerror or exc})", once=str(folder))
@@ -610,5 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if bad else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # run as the package's module, whose registry the tasks fill (not __main__'s)
+    from supercrystal.book.cache import main as _main
+
+    sys.exit(_main())

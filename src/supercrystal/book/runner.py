@@ -4,7 +4,8 @@
 [--jobs 2] [chapter ...]``
 
 * Chapters are the MyST Markdown notebooks ``book/<chapter>.md`` listed in ``_toc.yml`` (in order), their
-  one hand-written source; a chapter argument is a chapter name or the path of a source.
+  one hand-written source; a chapter argument is a chapter name, the path of a source, or the path of a
+  notebook (``.ipynb``, executed from a copy without outputs and without papermill's leftovers).
 * Each chapter is executed from a *clean* notebook that jupytext derives from its ``.md``
   (:mod:`supercrystal.book.sources`): no output, no parameter injected by an earlier run is reused.
 * Each chapter runs in its own worker process (``--jobs`` at a time), one progress line per chapter. The
@@ -16,8 +17,8 @@
   untouched, so that ``make book`` leaves a clean checkout when nothing changed.
 * Without ``--out`` the executed notebooks replace ``book/<chapter>.ipynb`` (the committed notebooks are
   derived: the executed ones, and nbval re-executes them to prove they reproduce).
-* ``SUPERCRYSTAL_REFRESH_CACHE=1``: the refresh of the cache seed starts when the runner starts, for every
-  chapter's kernel alike (:mod:`supercrystal.book.cache`).
+* ``SUPERCRYSTAL_REFRESH_CACHE=1`` (``make refresh-seed``): the chapters' slow results that the committed seed
+  lacks are computed into it (:mod:`supercrystal.book.cache`).
 * Figure data go to ``--figure-dir`` (``make execute`` passes ``data/figures``), else to
   ``SUPERCRYSTAL_FIGURE_DIR``, else to ``_build/figures`` (never silently into the committed tree).
 * ``--params FILE.yaml`` reruns the whole book for other inputs (e.g. another material). The file is
@@ -33,10 +34,7 @@
 """
 from __future__ import annotations
 
-import argparse
-import base64
 import contextlib
-import io
 import json
 import os
 import re
@@ -51,89 +49,10 @@ from pathlib import Path
 
 from supercrystal import inputs
 from supercrystal.book import sources
-from supercrystal.paths import ROOT, NotACheckoutError, book_root, build_dir
-
-
-def chapters(root: Path = ROOT) -> list[Path]:
-    """Chapter sources in ``_toc.yml`` order (the entries whose ``.md`` is a MyST Markdown notebook)."""
-    files = re.findall(r"file:\s*(\S+)", (root / "_toc.yml").read_text())
-    candidates = [root / f"{f.removesuffix('.md')}.md" for f in files]
-    return [p for p in candidates if sources.is_chapter_source(p)]
-
-
-# ---------------------------------------------------------------------------------------------------
-# "nothing changed": a notebook compared as nbval compares it
-
-
-def _sanitize_patterns(root: Path = ROOT) -> list[tuple[str, str]]:
-    """The regex/replace pairs of ``book/nbval-sanitize.cfg`` (the patterns nbval ignores)."""
-    path = root / "book" / "nbval-sanitize.cfg"
-    if not path.exists():
-        return []
-    pairs, regex = [], None
-    for line in path.read_text().splitlines():
-        if line.startswith("regex:"):
-            regex = line[len("regex:"):].strip()
-        elif line.startswith("replace:") and regex is not None:
-            pairs.append((regex, line[len("replace:"):].strip()))
-            regex = None
-    return pairs
-
-
-def _png_pixels(data: str):
-    import numpy as np
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data)))).astype(int)
-
-
-def _comparable(nb, patterns) -> tuple[list, list]:
-    """(cells without volatile metadata and with sanitized text, PNG images) of a notebook."""
-    def clean(s):
-        s = "".join(s) if isinstance(s, list) else s
-        if not isinstance(s, str):
-            return s
-        for regex, replace in patterns:
-            s = re.sub(regex, replace, s)
-        return s
-
-    cells, images = [], []
-    for c in nb.cells:
-        outs = []
-        for o in c.get("outputs", []):
-            item = {"type": o.get("output_type"), "text": clean(o.get("text", ""))}
-            for mime, value in sorted(o.get("data", {}).items()):
-                if mime == "image/png":
-                    images.append(value)
-                else:
-                    item[mime] = clean(value) if isinstance(value, (str, list)) else value
-            outs.append(item)
-        cells.append((c.cell_type, c.source, sorted(c.metadata.get("tags", [])), outs))
-    return cells, images
-
-
-def same_notebook(old_path: Path, new_path: Path, root: Path = ROOT) -> bool:
-    """True if two executed notebooks differ only where nbval does not look (timestamps, paths, the
-    sanitized patterns, floats beyond 8 decimals) and their PNG figures agree pixel by pixel within 4/255."""
-    import nbformat
-
-    try:
-        old = nbformat.read(old_path, as_version=4)
-        new = nbformat.read(new_path, as_version=4)
-    except Exception:  # noqa: BLE001 - an unreadable old file is simply replaced
-        return False
-    patterns = _sanitize_patterns(root)
-    cells_a, png_a = _comparable(old, patterns)
-    cells_b, png_b = _comparable(new, patterns)
-    if cells_a != cells_b or len(png_a) != len(png_b):
-        return False
-    for a, b in zip(png_a, png_b):
-        if a == b:
-            continue
-        x, y = _png_pixels(a), _png_pixels(b)
-        if x.shape != y.shape or abs(x - y).max() > 4:
-            return False
-    return True
+from supercrystal.book.sources import chapters
+from supercrystal.book.notebooks import same_notebook
+from supercrystal.book.paramfiles import ParameterFileError, read_parameter_file
+from supercrystal.paths import NotACheckoutError, book_root, build_dir
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -388,165 +307,6 @@ def _interrupted(signum: int) -> int:
     return 128 + signum
 
 
-# ---------------------------------------------------------------------------------------------------
-# what the chapters declare (their parameters cells)
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One line of a chapter's ``parameters`` cell: ``name: type = default  # help [lo, hi]``.
-
-    These are the chapters' copies; the declaration is :mod:`supercrystal.inputs` (a test checks
-    that they agree).
-    """
-
-    chapter: str
-    name: str
-    type: str
-    default: str
-    help: str
-    low: float | None = None
-    high: float | None = None
-    closed_low: bool = True
-    closed_high: bool = True
-
-    def range_text(self) -> str:
-        if self.low is None:
-            return ""
-        return f"{'[' if self.closed_low else '('}{self.low:g}, {self.high:g}{']' if self.closed_high else ')'}"
-
-
-_RANGE = re.compile(r"([\[(])\s*([-+0-9.eE]+|-?inf)\s*,\s*([-+0-9.eE]+|inf)\s*([\])])\s*$")
-
-
-def parameters(root: Path = ROOT) -> list[Parameter]:
-    """Every chapter's parameters, read by papermill from the ``parameters`` cells."""
-    out = []
-    for nb in chapters(root):
-        for name, p in sources.inspect_parameters(nb).items():
-            text = p.get("help", "") or ""
-            m = _RANGE.search(text)
-            kw = {}
-            if m:
-                kw = dict(low=float(m.group(2)), high=float(m.group(3)),
-                          closed_low=m.group(1) == "[", closed_high=m.group(4) == "]")
-                text = text[: m.start()].rstrip()
-            out.append(Parameter(nb.stem, name, p["inferred_type_name"], p["default"], text, **kw))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------------
-# parameter files
-
-
-#: a parameter file that cannot be used; ``errors`` holds one line per problem
-ParameterFileError = inputs.ParameterFileError
-
-
-def _yaml_loader():
-    """A safe YAML loader that records duplicate keys (with their lines) instead of keeping the last."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        def __init__(self, stream):
-            super().__init__(stream)
-            self.duplicates: list[str] = []
-
-        def construct_mapping(self, node, deep=False):
-            seen = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                try:
-                    if key in seen:
-                        self.duplicates.append(
-                            f"line {key_node.start_mark.line + 1}: duplicate key {key!r} "
-                            f"(first on line {seen[key] + 1}); give each parameter once")
-                    else:
-                        seen[key] = key_node.start_mark.line
-                except TypeError:  # an unhashable key: SafeLoader reports it below
-                    pass
-            return super().construct_mapping(node, deep=deep)
-
-    return Loader
-
-
-def load_parameter_file(path: Path, problems: list[str] | None = None) -> dict:
-    """Read a YAML parameter file: a mapping, or ``{}`` for an empty file.
-
-    Raises :class:`ParameterFileError` (one line, naming the line where YAML gives one) for a missing
-    or unreadable file, bytes that are not UTF-8, malformed YAML, a tag YAML's safe loader does not
-    know (``!!python/object...``) or a document that is not a mapping. Duplicate keys are appended to
-    ``problems`` when given (so that they are reported with the file's other errors), else raised.
-    """
-    import yaml
-
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ParameterFileError(["no such file"]) from None
-    except IsADirectoryError:
-        raise ParameterFileError(["is a folder, not a parameter file"]) from None
-    except OSError as exc:
-        raise ParameterFileError([f"cannot be read: {exc.strerror}"]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ParameterFileError([f"line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
-                                  f"{exc.start}); save the file as UTF-8"]) from None
-    loader = _yaml_loader()(text)
-    try:
-        values = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        what = re.sub(r"\s+", " ", what)
-        if "could not determine a constructor" in what:
-            what += " (only plain YAML is read: numbers, names, true/false)"
-        raise ParameterFileError([f"{where}not valid YAML: {what}"]) from None
-    except yaml.YAMLError as exc:
-        what = re.sub(r"\s+", " ", str(exc))
-        raise ParameterFileError([f"not valid YAML: {what}"]) from None
-    finally:
-        loader.dispose()
-    if loader.duplicates:
-        if problems is None:
-            raise ParameterFileError(loader.duplicates)
-        problems.extend(loader.duplicates)
-    if values is None:
-        return {}
-    if not isinstance(values, dict):
-        raise ParameterFileError([f"must be a mapping of parameter names to values (got a "
-                                  f"{type(values).__name__}: {values!r:.60})"])
-    return values
-
-
-def check_parameter_file(values: dict) -> dict[str, dict]:
-    """Validate a parameter file's values against :mod:`supercrystal.inputs`; return each chapter's
-    parameters. Raises :class:`ParameterFileError` listing every error (unknown key, wrong type,
-    value outside the declared range, unknown choice, broken rule such as ``b_nm > a_nm``)."""
-    return inputs.check_values(values)
-
-
-def read_parameter_file(path: Path) -> tuple[dict, dict[str, dict]]:
-    """Load and check a parameter file: (its values, each chapter's parameters).
-
-    :class:`ParameterFileError` holds every problem of the file at once (duplicate keys and every
-    invalid value), or the one problem that stops reading it (missing, not UTF-8, not YAML).
-    """
-    problems: list[str] = []
-    values = load_parameter_file(path, problems)
-    try:
-        per_chapter = check_parameter_file(values)
-    except ParameterFileError as exc:
-        problems.extend(exc.errors)
-    if problems:
-        raise ParameterFileError(problems)
-    return values, per_chapter
-
-
 @contextlib.contextmanager
 def _lock(path: Path):
     """An exclusive lock on ``path`` (waits for another runner holding it)."""
@@ -671,13 +431,14 @@ def _select(names: list[str], root: Path) -> list[Path]:
     for c in names:
         if c in known:
             out.append(known[c])
-        elif c.endswith(".md") and Path(c).is_file() and sources.is_chapter_source(Path(c)):
+        elif (c.endswith(".md") and Path(c).is_file() and sources.is_chapter_source(Path(c))) or \
+                (c.endswith(".ipynb") and Path(c).is_file()):
             out.append(Path(c).resolve())
         else:
             unknown.append(c)
     if unknown:
         raise ValueError(f"unknown chapter(s): {', '.join(unknown)} (known: {', '.join(sorted(known))}, "
-                         f"or the path of a chapter's .md source)")
+                         f"or the path of a chapter's .md source or of a notebook)")
     return out
 
 
@@ -695,9 +456,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--params", type=Path, default=None, help="YAML file: rerun the book under it")
     ap.add_argument("--html", action="store_true", help="with --params: also render the HTML book")
     args = ap.parse_args(argv)
-    from supercrystal.book.cache import refresh_since
-
-    refresh_since()  # a seed refresh starts now, for every chapter's kernel alike (see book.cache)
     try:
         if args.params:
             if args.chapter or args.out or args.figure_dir:

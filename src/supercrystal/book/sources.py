@@ -10,8 +10,11 @@ cells of its source.
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from pathlib import Path
+
+from supercrystal.paths import ROOT
 
 FORMAT = "md:myst"
 
@@ -47,11 +50,29 @@ def notebook(src: Path):
     return nb
 
 
-def write_notebook(src: Path, dst: Path) -> Path:
-    """Write the clean notebook of the chapter source ``src`` to ``dst`` (``.ipynb``); return ``dst``."""
+#: cells an earlier papermill run leaves in a notebook: never executed again
+STALE_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+
+
+def clean_notebook(path: Path):
+    """A notebook (``.ipynb``, e.g. one a reader wrote) without outputs and without papermill's leftovers."""
     import nbformat
 
-    nbformat.write(notebook(src), dst)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if not STALE_TAGS & set(c.metadata.get("tags", []))]
+    for c in nb.cells:
+        if c.cell_type == "code":
+            c.outputs, c.execution_count = [], None
+    return nb
+
+
+def write_notebook(src: Path, dst: Path) -> Path:
+    """Write the clean notebook of ``src`` to ``dst`` (``.ipynb``): derived from a chapter's ``.md``
+    (:func:`notebook`), or an ``.ipynb`` cleaned (:func:`clean_notebook`); return ``dst``."""
+    import nbformat
+
+    src = Path(src)
+    nbformat.write(clean_notebook(src) if src.suffix == ".ipynb" else notebook(src), dst)
     return Path(dst)
 
 
@@ -62,3 +83,10 @@ def inspect_parameters(src: Path) -> dict[str, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         derived = write_notebook(src, Path(tmp) / f"{Path(src).stem}.ipynb")
         return papermill.inspect_notebook(str(derived))
+
+
+def chapters(root: Path = ROOT) -> list[Path]:
+    """Chapter sources in ``_toc.yml`` order (the entries whose ``.md`` is a MyST Markdown notebook)."""
+    files = re.findall(r"file:\s*(\S+)", (root / "_toc.yml").read_text())
+    candidates = [root / f"{f.removesuffix('.md')}.md" for f in files]
+    return [p for p in candidates if is_chapter_source(p)]
