@@ -27,7 +27,9 @@ Book side (imports the physics, never the reverse)
     book.datafiles          figure data files (the numbers behind every figure)
     book.claims             the registry of the paper's numerical claims, recomputed live
     book.sources            the chapters' MyST Markdown sources and the notebooks derived from them
-    book.runner             papermill execution of the chapters, parameter files
+    book.paramfiles         parameter files read safely and checked against inputs; the chapters' cells
+    book.notebooks          executed notebooks compared as nbval compares them ("nothing changed")
+    book.runner             papermill execution of the chapters (workers, signals, rerun books)
     cli                     ``supercrystal claims|voltages|metal``
 """
 __version__ = "0.1.0"

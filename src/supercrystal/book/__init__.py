@@ -6,7 +6,10 @@
 * :mod:`~supercrystal.book.claims` -- the registry of the paper's numerical claims, recomputed live.
 * :mod:`~supercrystal.book.sources` -- the chapters' MyST Markdown sources (``book/<chapter>.md``) and the
   notebooks jupytext derives from them.
-* :mod:`~supercrystal.book.runner` -- papermill execution of the chapters and parameter files.
+* :mod:`~supercrystal.book.paramfiles` -- parameter files (safe YAML, checked against :mod:`supercrystal.inputs`)
+  and the chapters' ``parameters`` cells.
+* :mod:`~supercrystal.book.notebooks` -- executed notebooks compared as nbval compares them.
+* :mod:`~supercrystal.book.runner` -- papermill execution of the chapters: workers, signals, rerun books.
 
 Nothing under :mod:`supercrystal.lattice`, :mod:`~supercrystal.semiconductor`, :mod:`~supercrystal.charging`,
 :mod:`~supercrystal.spheres` or :mod:`~supercrystal.montecarlo` imports from here.
