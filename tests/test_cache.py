@@ -246,3 +246,23 @@ def test_an_edited_input_table_invalidates_the_results_that_read_it(package_copy
     changed = json.loads(out.stdout)
     assert changed["mc_curve"] != original["mc_curve"]
     assert changed["filled_lattice_solution"] == original["filled_lattice_solution"]
+
+
+def test_prefetch_computes_only_what_is_missing_on_several_processes(user_cache):
+    """prefetch spreads the missing calls over processes; the results land in the cache, are then read from
+    it with the provenance 'computed on this build', and a second prefetch has nothing to do."""
+    calls = [(tasks.nearest_shell_pair, ("sc", r, 11)) for r in (0.3, 0.31, 0.32)]
+    tasks.nearest_shell_pair(*calls[0][1])  # one of them is already there
+    assert cache.prefetch(calls, jobs=2) == 2
+    assert len(list(user_cache.glob("*.npz"))) == 3
+    for t, args in calls:
+        value, prov = t.run(*args)
+        assert not prov.cached and Path(prov.cache_file).parent == user_cache
+        assert value == metal_single_pair(*args)
+    assert cache.prefetch(calls, jobs=2) == 0
+
+
+def metal_single_pair(lattice, rho, order):
+    from supercrystal.spheres import metal
+
+    return metal.single_pair(lattice, rho, 1, order)

@@ -447,6 +447,19 @@ class Task:
         blob = json.dumps({"task": self.name, "params": params, "fingerprint": fingerprint}, sort_keys=True)
         return f"{self.name}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
 
+    def available(self, *args, **kwargs) -> bool:
+        """Whether a call's result is already held (in memory, or a verified file of either cache)."""
+        params = self.params(*args, **kwargs)
+        fp = self.fingerprint()
+        key = self.key(params, fp)
+        if key in self._memo:
+            return True
+        for folder in (user_dir(), seed_dir()):
+            path = folder / f"{key}.npz"
+            if path.exists() and self._read(path, params, fp, quiet=True) is not None:
+                return True
+        return False
+
     # ---- call
     def __call__(self, *args, **kwargs):
         return self.run(*args, **kwargs)[0]
@@ -471,7 +484,8 @@ class Task:
                 if found is not None:
                     if to_seed and folder != seed_dir():  # the seed gets a copy of a valid user result
                         path = _copy_into(path, seed_dir()) or path
-                    prov = Provenance(self.name, pjson, True, str(path), fp, time.perf_counter() - t0)
+                    prov = Provenance(self.name, pjson, key not in _BUILT_HERE, str(path), fp,
+                                      time.perf_counter() - t0)
                     break
         if found is None:
             result = self.fn(**params)
@@ -485,22 +499,23 @@ class Task:
         _LOG.append(prov)
         return result, prov
 
-    def _read(self, path: Path, params: dict, fp: str):
+    def _read(self, path: Path, params: dict, fp: str, quiet: bool = False):
+        warn = (lambda message: None) if quiet else _warn
         try:
             with np.load(path, allow_pickle=False) as z:
                 meta = json.loads(str(z["__meta__"]))
                 arrays = {k: z[k] for k in z.files if k != "__meta__"}
         except Exception as exc:  # noqa: BLE001 - any unreadable file is a miss
-            _warn(f"cache file {path} is unreadable ({type(exc).__name__}); recomputing")
+            warn(f"cache file {path} is unreadable ({type(exc).__name__}); recomputing")
             return None
         if meta.get("task") != self.name or meta.get("params") != params or meta.get("fingerprint") != fp:
-            _warn(f"cache file {path} holds another result (task, parameters or code fingerprint differ); "
+            warn(f"cache file {path} holds another result (task, parameters or code fingerprint differ); "
                   "recomputing")
             return None
         try:
             return _from_arrays(arrays, meta["result"])
         except Exception as exc:  # noqa: BLE001
-            _warn(f"cache file {path} does not fit the result type ({type(exc).__name__}); recomputing")
+            warn(f"cache file {path} does not fit the result type ({type(exc).__name__}); recomputing")
             return None
 
     def _write(self, path: Path, result, params: dict, fp: str) -> Path | None:
@@ -526,6 +541,48 @@ class Task:
 
 
 _REGISTRY: dict[str, Task] = {}
+
+
+#: keys of results computed on this build by :func:`prefetch`'s worker processes (their provenance says so)
+_BUILT_HERE: set[str] = set()
+
+
+def _run_call(call: tuple) -> str:
+    """Worker of :func:`prefetch`: compute one task call (the result lands in the cache); its key."""
+    from supercrystal.book import tasks  # noqa: F401 - defines every task in this process
+
+    name, args, kwargs = call
+    t = _REGISTRY[name]
+    t(*args, **kwargs)
+    return t.key(t.params(*args, **kwargs), t.fingerprint())
+
+
+def prefetch(calls, jobs: int | None = None, progress=None) -> int:
+    """Compute the results among ``calls`` that no cache holds yet, on ``jobs`` processes at once.
+
+    ``calls`` : (task, args) or (task, args, kwargs) tuples.  Results already cached are not touched, so on a
+    warm cache this costs a few file checks; on a cold one the chapter's slow results are spread over the
+    machine's cores (default: all of them) instead of being computed one after another when the chapter asks
+    for them.  Returns the number of calls computed.  ``progress`` wraps the iterator of finished calls
+    (e.g. tqdm).
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    todo = []
+    for call in calls:
+        t, args, kwargs = (*call, {})[:3]
+        if not t.available(*args, **kwargs):
+            todo.append((t.name, tuple(args), dict(kwargs)))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    if jobs <= 1:
+        for c in todo:
+            _run_call(c)
+        return len(todo)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        done = as_completed([pool.submit(_run_call, c) for c in todo])
+        for fut in (progress(done, total=len(todo)) if progress else done):
+            _BUILT_HERE.add(fut.result())
+    return len(todo)
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 

@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 
 from supercrystal import montecarlo
-from supercrystal.book.cache import task
+from supercrystal.book.cache import prefetch, task
 from supercrystal.lattice import geometry
 from supercrystal.spheres import images, laplace, metal
 
@@ -54,6 +54,20 @@ def pair_clusters(lattice: str, rho: float) -> metal.ClusterEnergies:
 def converged_pair(lattice: str, rho: float) -> metal.ConvergedPair:
     """Single-pair energy of the infinite lattice, extrapolated over the clusters."""
     return metal.converged_pair(pair_clusters(lattice, rho), single_pair_six(lattice, rho))
+
+
+def converged_pairs(lattice: str, rhos) -> list[metal.ConvergedPair]:
+    """:func:`converged_pair` on a grid of rho (the clusters of a cold cache computed on every core)."""
+    rhos = [geometry.check_rho(r) for r in np.atleast_1d(rhos)]
+    prefetch([(pair_clusters, (lattice, r)) for r in rhos]
+             + [(nearest_shell_pair, (lattice, r, metal.default_order(r))) for r in rhos])
+    return [converged_pair(lattice, r) for r in rhos]
+
+
+def laplace_studies(cases, fractions: tuple = (0.48, 0.6, 0.72), ns: tuple = (96, 128, 160)) -> list[dict]:
+    """:func:`laplace_study` for several (lattice, rho) ``cases`` (a cold cache filled on every core)."""
+    prefetch([(laplace_study, (lat, rho, tuple(fractions), tuple(ns))) for lat, rho in cases])
+    return [laplace_study(lat, rho, tuple(fractions), tuple(ns)) for lat, rho in cases]
 
 
 @task
@@ -102,6 +116,10 @@ def energy_curves(lattice: str, rhos) -> metal.EnergyCurves:
     """Single-pair (nearest shell) and filled-lattice energies on a grid of rho (the Sec. IV figure)."""
     geometry.check_lattice(lattice)
     rhos = np.array([geometry.check_rho(r) for r in np.atleast_1d(rhos)])
+    prefetch([call for rho in map(float, rhos) for call in (
+        (nearest_shell_pair, (lattice, rho, metal.default_order(rho))),
+        (connected_shell_pair, (lattice, rho, metal.default_order(rho))),
+        (metal_energy, (lattice, rho, "filled")))])  # a cold cache is filled on every core
     rows = []
     for rho in map(float, rhos):
         s = single_pair_six(lattice, rho)
