@@ -25,6 +25,8 @@ position); the tests check that both agree.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.special import erfc
 
@@ -39,15 +41,44 @@ def _default_alpha(cell: np.ndarray) -> float:
     return float(np.sqrt(np.pi) / abs(np.linalg.det(cell)) ** (1.0 / 3.0))
 
 
-def _translations(cell: np.ndarray, radius: float) -> np.ndarray:
-    """Integer combinations of the rows of ``cell`` shorter than ``radius`` plus a margin."""
+@lru_cache(maxsize=64)
+def _lattice_points(cell_rows: tuple, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """Integer combinations of the rows of a cell up to ``radius``, sorted by length (read-only)."""
+    cell = np.array(cell_rows).reshape(3, 3)
     inv = np.linalg.inv(cell)
     # Bound on the integer range along each lattice vector: |n_k| <= radius * |column k of inv|.
     nmax = np.ceil(radius * np.linalg.norm(inv, axis=0)).astype(int) + 1
     ranges = [np.arange(-m, m + 1) for m in nmax]
     grid = np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, 3)
     vecs = grid @ cell
-    return vecs[np.linalg.norm(vecs, axis=1) <= radius]
+    norms = np.linalg.norm(vecs, axis=1)
+    keep = np.argsort(norms[norms <= radius], kind="stable")
+    vecs, norms = vecs[norms <= radius][keep], norms[norms <= radius][keep]
+    vecs.flags.writeable = norms.flags.writeable = False
+    return vecs, norms
+
+
+def _translations(cell: np.ndarray, radius: float) -> np.ndarray:
+    """Integer combinations of the rows of ``cell`` no longer than ``radius`` (shortest first).
+
+    Generated once per cell for a radius rounded up to a power of 2^(1/4), then sliced.
+    """
+    bucket = float(2.0 ** (np.ceil(4 * np.log2(max(radius, 1e-300))) / 4))
+    vecs, norms = _lattice_points(tuple(np.asarray(cell, float).ravel()), max(bucket, radius))
+    return vecs[: np.searchsorted(norms, radius, side="right")]
+
+
+def _real_space(vec: np.ndarray, trans: np.ndarray, alpha: float, r_max: float, tiny: float) -> np.ndarray:
+    """sum_t erfc(alpha |v + t|) / |v + t| over |v + t| <= r_max, for each row v (zero skipped)."""
+    out = np.zeros(len(vec))
+    step = max(1, (1 << 17) // max(len(vec), 1))  # bounded temporaries: ~10^5 distances at a time
+    for start in range(0, len(trans), step):
+        d = vec[None, :, :] + trans[start:start + step, None, :]
+        r2 = np.einsum("tni,tni->tn", d, d)
+        near = (r2 <= r_max * r_max) & (r2 > tiny * tiny)
+        r = np.sqrt(r2[near])
+        out += np.bincount(np.nonzero(near)[1], erfc(alpha * r) / r, minlength=len(vec))
+    return out
 
 
 def ewald_kernel(
@@ -77,30 +108,47 @@ def ewald_kernel(
     # minimum-image reduction: fractional coordinates in [-1/2, 1/2)
     frac = vec @ np.linalg.inv(cell)
     frac -= np.round(frac)
+    # G is even and periodic: separations equal modulo the lattice and sign are evaluated once
+    flip = np.choose(np.argmax(np.abs(frac) > 1e-9, axis=1), frac.T) < 0
+    frac = np.where(flip[:, None], -frac, frac)
+    frac -= np.round(frac)
+    key = np.round(frac * 1e9).astype(np.int64)
+    order = np.lexsort(key.T)
+    fresh = np.concatenate([[True], np.any(key[order[1:]] != key[order[:-1]], axis=1)])
+    if not np.all(fresh):
+        back = np.empty(len(frac), dtype=np.intp)
+        back[order] = np.cumsum(fresh) - 1
+        return ewald_kernel(cell, frac[order[fresh]] @ cell, alpha, tol)[back]
     vec = frac @ cell
     self_term = np.all(np.abs(frac) < 1e-12, axis=1)
-    reach = np.max(np.linalg.norm(vec, axis=1), initial=0.0)
+    reach = np.sqrt(np.max(np.einsum("ni,ni->n", vec, vec), initial=0.0))
 
-    real = np.zeros(len(vec))
-    for t in _translations(cell, r_cut + reach):
-        r = np.linalg.norm(vec + t, axis=1)
-        mask = r > 1e-12 * (1 + reach)
-        real[mask] += erfc(alpha * r[mask]) / r[mask]
+    # terms beyond r_cut are below tol each; 1.1 r_cut leaves out erfc(1.1 s) ~ tol^1.2 only
+    real = _real_space(vec, _translations(cell, 1.1 * r_cut + reach), alpha, 1.1 * r_cut, 1e-12 * (1 + reach))
 
-    recip_cell = 2.0 * np.pi * np.linalg.inv(cell).T
-    ks = _translations(recip_cell, k_cut)
-    ks = ks[np.linalg.norm(ks, axis=1) > 0]
-    first = (ks[:, 0] > 0) | ((ks[:, 0] == 0) & ((ks[:, 1] > 0) | ((ks[:, 1] == 0) & (ks[:, 2] > 0))))
-    ks = ks[first]
-    k2 = np.sum(ks**2, axis=1)
+    ks = _half_reciprocal(tuple(cell.ravel()), k_cut)
+    k2 = np.einsum("ki,ki->k", ks, ks)
     weight = 2.0 * (4.0 * np.pi / volume) * np.exp(-k2 / (4 * alpha**2)) / k2
     recip = np.zeros(len(vec))
-    for start in range(0, len(ks), 256):
-        recip += np.cos(vec @ ks[start : start + 256].T) @ weight[start : start + 256]
+    step = max(1, (1 << 17) // max(len(vec), 1))
+    for start in range(0, len(ks), step):
+        recip += np.cos(vec @ ks[start : start + step].T) @ weight[start : start + step]
 
     g = real + recip - np.pi / (alpha**2 * volume)
     g[self_term] -= 2.0 * alpha / np.sqrt(np.pi)
     return g
+
+
+@lru_cache(maxsize=64)
+def _half_reciprocal(cell_rows: tuple, k_cut: float) -> np.ndarray:
+    """Reciprocal vectors 0 < |k| <= k_cut of one half-space (k and -k counted once), read-only."""
+    recip_cell = 2.0 * np.pi * np.linalg.inv(np.array(cell_rows).reshape(3, 3)).T
+    ks = _translations(recip_cell, k_cut)
+    ks = ks[np.linalg.norm(ks, axis=1) > 0]
+    first = (ks[:, 0] > 0) | ((ks[:, 0] == 0) & ((ks[:, 1] > 0) | ((ks[:, 1] == 0) & (ks[:, 2] > 0))))
+    ks = ks[first].copy()
+    ks.flags.writeable = False
+    return ks
 
 
 def ewald_pair_matrix(
