@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from supercrystal.lattice import geometry
-from supercrystal.spheres import metal
+from supercrystal.spheres import metal, patch
 from supercrystal.lattice.ewald import madelung
 
 
@@ -85,7 +85,7 @@ def test_isolated_spheres_lie_above_the_connected_shell():
 
 
 def test_appendix_c_identities_and_stability():
-    a = metal.appendix_c(metal.patch_capacitance("sc", 0.8, 0.1, 2, order=4, cation_order=1))
+    a = patch.appendix_c(patch.patch_capacitance("sc", 0.8, 0.1, 2, order=4, cation_order=1))
     assert a.u_full == pytest.approx(a.u_s + a.cross / 2, abs=1e-12)  # Eq. (19) = (15) + (18)/2
     assert a.cross <= 0 and a.swap_max <= 0  # Eq. (18): the CsCl assignment is swap-stable
     assert a.u_full <= a.u_s  # Eq. (20)
