@@ -12,6 +12,20 @@ def _madelung_energy(lattice):
     return -madelung(c) / c.distance
 
 
+def test_cluster_energies_equal_clusters_solved_one_by_one(monkeypatch):
+    # the nested solve (one assembly, one block elimination) against each cluster built from scratch,
+    # on a small case (3 shells, low orders); rounding only
+    monkeypatch.setitem(metal.CLUSTER_SHELLS, "sc", 3)
+    monkeypatch.setattr(metal, "cluster_order", lambda rho: 6)
+    monkeypatch.setattr(metal, "FAR_ORDER", 4)
+    c = metal.cluster_energies("sc", 1.0)
+    for k in range(3):
+        cons, pap, n, _ = metal._pair_solution("sc", 1.0, k + 1, 6, 4)
+        assert (c.consistent[k], c.paper[k], c.n_spheres[k]) == pytest.approx((cons, pap, n), abs=1e-12)
+    cons, pap, _, _ = metal._pair_solution("sc", 1.0, 3, 6, 2)
+    assert c.far_delta == pytest.approx([abs(c.consistent[2] - cons), abs(c.paper[2] - pap)], abs=1e-12)
+
+
 def test_cubic_harmonics_are_the_oh_invariants():
     u, ls = metal.cubic_basis(12)
     assert list(ls) == [0, 4, 6, 8, 10, 12, 12]  # A1g content of l <= 12

@@ -41,14 +41,9 @@ import numpy as np
 from supercrystal.lattice import geometry
 from supercrystal.lattice.geometry import check_rho
 from supercrystal.lattice.ewald import ewald_kernel, madelung
-from supercrystal.spheres.multipole import (
-    Conductor,
-    coupling_block,
-    real_sph_harm,
-    solve,
-    sphere_quadrature,
-    wigner_real,
-)
+from supercrystal.spheres.harmonics import quadrature_harmonics, sphere_quadrature
+from supercrystal.spheres.harmonics import _wigner_recursion as wigner_stack
+from supercrystal.spheres.multipole import Conductor, axial_coupling, rotation_to_z, solve, solve_nested
 
 STATES = ("single", "filled")
 SPHERES = ("six", "converged")
@@ -132,8 +127,9 @@ class SinglePair:
     connected: bool
 
 
-def _pair_solution(lattice: str, rho: float, n_shells: int, order: int, far_order: int | None,
-                   merge: bool = False):
+def _pair_setup(lattice: str, rho: float, n_shells: int, order: int, far_order: int | None,
+                merge: bool = False):
+    """Centres, per-sphere orders and conductors of the single pair among ``n_shells`` shells."""
     centres, _ = cluster(lattice, n_shells)
     d = np.linalg.norm(centres, axis=1)
     orders = np.full(len(centres), order)
@@ -146,10 +142,33 @@ def _pair_solution(lattice: str, rho: float, n_shells: int, order: int, far_orde
     else:
         groups = [[i] for i in range(len(centres))]
     conductors = [Conductor(tuple(g), charge=-1.0 if 0 in g else 0.0) for g in groups]
-    sol = solve(centres, rho, orders, [[0.0, 0.0, 0.0]], [1.0], conductors)
+    return centres, orders, conductors
+
+
+def _pair_energies(sol, rho: float, conductors) -> tuple[float, float, int, bool]:
+    """(consistent, paper, spheres, connected) of a solved single pair (module docstring)."""
     consistent = sol.energy - 1.0 / (2 * rho)
     paper = 0.5 * float(sol.point_potentials[0])
-    return consistent, paper, len(centres), len(groups) < len(centres)
+    return consistent, paper, len(sol.radii), len(conductors) < len(sol.radii)
+
+
+def _pair_solution(lattice: str, rho: float, n_shells: int, order: int, far_order: int | None,
+                   merge: bool = False):
+    centres, orders, conductors = _pair_setup(lattice, rho, n_shells, order, far_order, merge)
+    sol = solve(centres, rho, orders, [[0.0, 0.0, 0.0]], [1.0], conductors)
+    return _pair_energies(sol, rho, conductors)
+
+
+def _nested_pair_solutions(lattice: str, rho: float, n_shells: int, order: int, far_order: int | None):
+    """:func:`_pair_solution` for 1 .. n_shells shells at once: the smaller clusters are leading
+    sub-blocks of the largest (same spheres first, same orders), solved with one factorisation."""
+    centres, orders, _ = _pair_setup(lattice, rho, n_shells, order, far_order)
+    setups = [_pair_setup(lattice, rho, ns, order, far_order) for ns in range(1, n_shells + 1)]
+    for c, o, _ in setups:  # the nesting that the block elimination relies on
+        assert np.array_equal(c, centres[:len(c)]) and np.array_equal(o, orders[:len(c)])
+    sols = solve_nested(centres, rho, orders, [len(c) for c, _, _ in setups], [[0.0, 0.0, 0.0]], [1.0],
+                        [cond for _, _, cond in setups])
+    return [_pair_energies(sol, rho, cond) for sol, (_, _, cond) in zip(sols, setups)]
 
 
 def connected_pair(lattice: str, rho: float, order: int | None = None) -> tuple[float, float]:
@@ -228,10 +247,7 @@ def cubic_basis(lmax: int) -> tuple[np.ndarray, np.ndarray]:
     functions of each degree (l = 0, 4, 6, 8, 9?, 10, ...), ls the degree of each column.
     Built as the eigenvectors of eigenvalue 1 of the group average of the Wigner blocks.
     """
-    blocks = [np.zeros((2 * l + 1, 2 * l + 1)) for l in range(lmax + 1)]
-    for g in _oh_group():
-        for l, d in enumerate(wigner_real(lmax, g)):
-            blocks[l] += d / 48.0
+    blocks = [d.sum(axis=0) / 48.0 for d in wigner_stack(lmax, np.array(_oh_group()))]
     cols, ls = [], []
     for l, p in enumerate(blocks):
         w, v = np.linalg.eigh(0.5 * (p + p.T))
@@ -287,6 +303,35 @@ def _source_order(dist: float, rho: float, order: int) -> int:
     return int(min(order, max(4, np.ceil(15 * np.log(10) / -np.log(ratio)))))
 
 
+def _orbit_coupling(u: np.ndarray, reps: np.ndarray, mult: np.ndarray, rho: float, lmax: int) -> np.ndarray:
+    """sum_k mult_k U^T K(0 <- R_k) U: coupling of spheres at R_k projected on the cubic basis U.
+
+    K = D^T kz D (:func:`~supercrystal.spheres.multipole.coupling_block`, D the rotation taking
+    -R_k to z, kz the axial coupling), so U^T K U = (D U)^T kz (D U), evaluated for all R_k at once
+    through the m-blocks of kz (rotating the few columns of U, not the whole block).
+    """
+    d = np.linalg.norm(reps, axis=1)
+    rots = np.array([rotation_to_z(np.round(-r / n, 14)) for r, n in zip(reps, d)])
+    blocks = wigner_stack(lmax, rots)
+    w = np.zeros((len(reps), (lmax + 1) ** 2, u.shape[1]))
+    for l in range(lmax + 1):
+        sl = slice(l * l, (l + 1) ** 2)
+        if np.any(u[sl]):
+            w[:, sl] = blocks[l] @ u[sl]
+    t = axial_coupling(lmax, rho, lmax, rho, d)  # (k, m, l, l')
+    ls, ms = np.arange(lmax + 1)[None, :], np.arange(lmax + 1)[:, None]
+    valid = (ls >= ms)[None, :, :, None]
+    out = np.zeros((u.shape[1], u.shape[1]))
+    for sign in (1, -1):  # cos (m >= 0) and sin (m < 0) harmonics couple with the same T[m]
+        idx = np.where(ls >= ms, ls * ls + ls + sign * ms, 0)
+        wm = np.where(valid, w[:, idx], 0.0)  # (k, m, l, basis)
+        if sign < 0:
+            wm[:, 0] = 0.0
+        weighted = (wm * mult[:, None, None, None]).reshape(-1, wm.shape[-1])
+        out += weighted.T @ (t @ wm).reshape(-1, wm.shape[-1])
+    return out
+
+
 def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
     u, ls = cubic_basis(order)
     keep = ls >= 1
@@ -294,13 +339,12 @@ def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
     nb = u.shape[1]
     # coupling: lattice sum over the other spheres, by O_h orbits
     reps, mult = _shell_orbits(lattice, r_cut)
+    dist = np.linalg.norm(reps, axis=1)
+    lsrc = np.array([_source_order(float(r), rho, order) for r in dist])
     k_cub = np.zeros((nb, nb))
-    origin = np.zeros(3)
-    for rep, m in zip(reps, mult):
-        lsrc = _source_order(float(np.linalg.norm(rep)), rho, order)
-        blk = coupling_block(origin, rho, lsrc, rep, rho, lsrc)
-        n_src = (lsrc + 1) ** 2
-        k_cub += m * (u[:n_src].T @ blk @ u[:n_src])
+    for ls_ in np.unique(lsrc):
+        pick = lsrc == ls_
+        k_cub += _orbit_coupling(u[:(ls_ + 1) ** 2], reps[pick], mult[pick], rho, int(ls_))
     # Ewald potential of point cations and monopoles, projected on sphere 0
     c = geometry.crystal(_CRYSTAL[lattice])
     n_theta = order + 16
@@ -309,7 +353,7 @@ def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
     phi0 = np.zeros(len(x))
     for pos, q in zip(c.positions, c.charges):
         phi0 += q * ewald_kernel(c.cell, x - pos)
-    phi0_lm = real_sph_harm(order, pts).T @ (w * phi0)
+    phi0_lm = quadrature_harmonics(order, n_theta).T @ (w * phi0)
     rhs = -(u.T @ phi0_lm)
     coef = np.linalg.solve(np.eye(nb) + k_cub, rhs)
     a_lm = u @ coef
@@ -445,13 +489,9 @@ def cluster_energies(lattice: str, rho: float) -> ClusterEnergies:
     geometry.check_lattice(lattice)
     rho = check_rho(rho)
     order, far, n_max = cluster_order(rho), FAR_ORDER, CLUSTER_SHELLS[lattice]
-    cons, pap, nsph, radii = [], [], [], []
-    for ns in range(1, n_max + 1):
-        c, p, n, _ = _pair_solution(lattice, rho, ns, order, far)
-        cons.append(c)
-        pap.append(p)
-        nsph.append(n)
-        radii.append(cluster(lattice, ns)[1][-1])
+    # the 1 .. n_max shell clusters are leading sub-blocks of the largest: one assembly, one elimination
+    cons, pap, nsph, _ = (list(x) for x in zip(*_nested_pair_solutions(lattice, rho, n_max, order, far)))
+    radii = list(cluster(lattice, n_max)[1])
     # truncation of the outer orders, measured on the 3-shell cluster (its full-order value is above)
     k = min(3, n_max) - 1
     c_lo, p_lo, _, _ = _pair_solution(lattice, rho, k + 1, order, far - 2)
