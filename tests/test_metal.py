@@ -1,9 +1,11 @@
 """Metal NCs (Sec. IV, App. C): limits, cut-off independence and identities of the energies."""
+import itertools
+
 import numpy as np
 import pytest
 
 from supercrystal.lattice import geometry
-from supercrystal.spheres import metal, patch
+from supercrystal.spheres import metal, multipole, patch
 from supercrystal.lattice.ewald import madelung
 
 
@@ -30,6 +32,19 @@ def test_cubic_harmonics_are_the_oh_invariants():
     u, ls = metal.cubic_basis(12)
     assert list(ls) == [0, 4, 6, 8, 10, 12, 12]  # A1g content of l <= 12
     assert np.allclose(u.T @ u, np.eye(len(ls)), atol=1e-12)
+
+
+def test_cubic_harmonics_are_fixed_by_all_48_elements_of_oh():
+    # built from two generators and the parity; here checked against every signed permutation
+    u, ls = metal.cubic_basis(24)
+    for perm in itertools.permutations(range(3)):
+        for signs in itertools.product((1, -1), repeat=3):
+            g = np.zeros((3, 3))
+            g[range(3), perm] = signs
+            blocks = multipole.wigner_real(24, g)
+            rotated = np.concatenate([blocks[l] @ u[l * l:(l + 1) ** 2] for l in range(25)])
+            assert np.allclose(rotated, u, atol=1e-12)
+    assert len(ls) == len(metal.cubic_basis(40)[1][metal.cubic_basis(40)[1] <= 24])  # sliced = direct
 
 
 @pytest.mark.parametrize("lattice", ["fcc", "sc"])

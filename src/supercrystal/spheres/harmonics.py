@@ -145,8 +145,9 @@ def rotation_to_z(u: np.ndarray) -> np.ndarray:
 def _recursion_tables(l: int) -> tuple:
     """Rows and coefficients of the Ivanic-Ruedenberg recursion for degree l >= 2 (their Table 2).
 
-    D^l[m, m'] = sum_k c_k[m, m'] P_(i_k)[row_k[m], m'], with P_i (i = -1, 0, 1) built from D^(l-1)
-    and the l = 1 block (see :func:`_wigner_recursion`).  Returns ((i, row, coefficient), ...).
+    D^l[m, m'] = sum_t c_t[m, m'] P[src_t[m], m'] over the five terms t (u U, v V twice, w W twice),
+    P the stack of P_-1, P_0, P_1 built from D^(l-1) and the l = 1 block (:func:`wigner_real_batch`).
+    Returns (src (5, 2l+1), c (5, 2l+1, 2l+1)); absent terms have c = 0.
     """
     m = np.arange(-l, l + 1)[:, None]
     mp = np.arange(-l, l + 1)[None, :]
@@ -171,18 +172,16 @@ def _recursion_tables(l: int) -> tuple:
     w2_c = np.where(pos, w, -w)
     terms = [(0, m, u), (1, v1_row, v1_c), (-1, v2_row, v2_c), (1, w1_row, w), (-1, w2_row, w2_c)]
     n = 2 * l + 1
-    out = []
+    src, coef = [], []
     for i, row, c in terms:
-        c = np.broadcast_to(c, (n, n))
         row = np.broadcast_to(row, (n, 1))[:, 0]
         valid = np.abs(row) <= l - 1
-        c = np.where(valid[:, None], c, 0.0)
-        keep = np.any(c != 0, axis=1)  # rows of D^l this term contributes to
-        out.append((i, np.nonzero(keep)[0], row[keep] + l - 1, np.ascontiguousarray(c[keep])))
-    return tuple(out)
+        coef.append(np.where(valid[:, None], np.broadcast_to(c, (n, n)), 0.0))
+        src.append(np.where(valid, (i + 1) * (2 * l - 1) + row + l - 1, 0))  # row of the stacked P
+    return np.array(src), np.array(coef)
 
 
-def _wigner_recursion(lmax: int, rots: np.ndarray) -> list[np.ndarray]:
+def wigner_real_batch(lmax: int, rots: np.ndarray) -> list[np.ndarray]:
     """D^l (l <= lmax) of a stack of orthogonal 3x3 matrices ``rots`` (..., 3, 3), Ivanic-Ruedenberg.
 
     Returns a list of (..., 2l+1, 2l+1) arrays.  Each D^l is a homogeneous polynomial of degree l
@@ -190,26 +189,25 @@ def _wigner_recursion(lmax: int, rots: np.ndarray) -> list[np.ndarray]:
     """
     rots = np.asarray(rots, dtype=float)
     batch = rots.shape[:-2]
-    blocks = [np.ones(batch + (1, 1))]
-    if lmax == 0:
-        return blocks
     yzx = [1, 2, 0]
-    r1 = rots[..., yzx, :][..., :, yzx]  # r1[..., i+1, j+1] = R_ij, i, j in (-1, 0, 1)
-    blocks.append(r1.copy())
-    prev = r1
+    # the stack last (none for one rotation), so that the row gathers move contiguous memory
+    r1 = np.moveaxis(rots.reshape((-1, 3, 3))[:, yzx][:, :, yzx], 0, -1)  # r1[i+1, j+1, k] = R_ij
+    if not batch:
+        r1 = r1[..., 0]
+    tail = r1.shape[2:]
+    blocks = [np.ones((1, 1) + tail), r1]
     for l in range(2, lmax + 1):
-        p = np.empty((3,) + batch + (2 * l - 1, 2 * l + 1))
-        for i in (-1, 0, 1):
-            r_m, r_0, r_p = (r1[..., i + 1, j, None] for j in range(3))  # R_i,-1, R_i,0, R_i,1
-            p[i + 1][..., 1:-1] = r_0[..., None] * prev
-            p[i + 1][..., -1] = r_p * prev[..., -1] - r_m * prev[..., 0]
-            p[i + 1][..., 0] = r_p * prev[..., 0] + r_m * prev[..., -1]
-        cur = np.zeros(batch + (2 * l + 1, 2 * l + 1))
-        for i, rows, src, c in _recursion_tables(l):
-            cur[..., rows, :] += c * p[i + 1][..., src, :]
-        blocks.append(cur)
-        prev = cur
-    return blocks
+        prev = blocks[-1]
+        p = np.empty((3, 2 * l - 1, 2 * l + 1) + tail)
+        for i in range(3):  # P_i, i = -1, 0, 1, from R_i,-1, R_i,0, R_i,1 and D^(l-1)
+            p[i, :, 1:-1] = r1[i, 1] * prev
+            p[i, :, -1] = r1[i, 2] * prev[:, -1] - r1[i, 0] * prev[:, 0]
+            p[i, :, 0] = r1[i, 2] * prev[:, 0] + r1[i, 0] * prev[:, -1]
+        src, coef = _recursion_tables(l)
+        blocks.append(np.einsum("tmk,tmk...->mk...", coef, p.reshape((-1, 2 * l + 1) + tail)[src]))
+    if not batch:
+        return blocks[:lmax + 1]
+    return [np.moveaxis(b, -1, 0).reshape(batch + b.shape[:2]) for b in blocks[:lmax + 1]]
 
 
 def wigner_real(lmax: int, rot: np.ndarray) -> list[np.ndarray]:
@@ -219,7 +217,7 @@ def wigner_real(lmax: int, rot: np.ndarray) -> list[np.ndarray]:
     sum_m (D^l A)_m Y_lm(x'), i.e. D^l_mm' = int Y_lm(x') Y_lm'(rot^T x') dOmega'.  Computed by the
     Ivanic-Ruedenberg recursion (module docstring); each block is orthogonal.
     """
-    return _wigner_recursion(lmax, np.asarray(rot, dtype=float))
+    return wigner_real_batch(lmax, np.asarray(rot, dtype=float))
 
 
 def wigner_real_quadrature(lmax: int, rot: np.ndarray) -> list[np.ndarray]:

@@ -41,8 +41,7 @@ import numpy as np
 from supercrystal.lattice import geometry
 from supercrystal.lattice.geometry import check_rho
 from supercrystal.lattice.ewald import ewald_kernel, madelung
-from supercrystal.spheres.harmonics import quadrature_harmonics, sphere_quadrature
-from supercrystal.spheres.harmonics import _wigner_recursion as wigner_stack
+from supercrystal.spheres.harmonics import quadrature_harmonics, sphere_quadrature, wigner_real_batch
 from supercrystal.spheres.multipole import Conductor, axial_coupling, rotation_to_z, solve, solve_nested
 
 STATES = ("single", "filled")
@@ -219,44 +218,42 @@ def default_order(rho: float) -> int:
 
 
 # --------------------------------------------------------------------------- filled lattice
-_OH = None
+#: generators of the rotations of O_h: C4 about z and C3 about (1, 1, 1); the inversion keeps even l.
+_OH_GENERATORS = ((((0, -1, 0), (1, 0, 0), (0, 0, 1))), (((0, 0, 1), (1, 0, 0), (0, 1, 0))))
 
 
-def _oh_group() -> list[np.ndarray]:
-    """The 48 signed permutation matrices (the cubic point group O_h)."""
-    global _OH
-    if _OH is None:
-        import itertools
+@lru_cache(maxsize=4)
+def _cubic_invariants(lmax: int) -> tuple:
+    """For each degree l <= lmax, an orthonormal basis (2l+1, k_l) of its O_h-invariant harmonics."""
+    gens = wigner_real_batch(lmax, np.array(_OH_GENERATORS, dtype=float))
+    out = []
+    for l, d in enumerate(gens):
+        if l % 2:
+            out.append(np.zeros((2 * l + 1, 0)))
+            continue
+        e = d - np.eye(2 * l + 1)
+        w, v = np.linalg.eigh(np.einsum("gji,gjk->ik", e, e))  # sum_g (D_g - 1)^T (D_g - 1)
+        v = v[:, w < 0.5]  # fixed by both generators (the other eigenvalues are >= 1)
+        out.append(v * np.sign(v[np.argmax(np.abs(v), axis=0), np.arange(v.shape[1])]))
+    return tuple(out)
 
-        mats = []
-        for perm in itertools.permutations(range(3)):
-            for signs in itertools.product((1, -1), repeat=3):
-                m = np.zeros((3, 3))
-                for r, (c, s) in enumerate(zip(perm, signs)):
-                    m[r, c] = s
-                mats.append(m)
-        _OH = mats
-    return _OH
 
-
-@lru_cache(maxsize=16)
 def cubic_basis(lmax: int) -> tuple[np.ndarray, np.ndarray]:
     """Orthonormal basis of the O_h-invariant real harmonics up to lmax (cubic harmonics).
 
     Returns (U, ls): U is ((lmax+1)^2, n) with orthonormal columns spanning the invariant
-    functions of each degree (l = 0, 4, 6, 8, 9?, 10, ...), ls the degree of each column.
-    Built as the eigenvectors of eigenvalue 1 of the group average of the Wigner blocks.
+    functions of each degree (l = 0, 4, 6, 8, 10, 12, 12, ...), ls the degree of each column.
+    Built as the common fixed vectors of the Wigner blocks of two generators of the rotation group
+    (odd l are odd under the inversion); computed once up to degree 40 (or lmax) and sliced.
     """
-    blocks = [d.sum(axis=0) / 48.0 for d in wigner_stack(lmax, np.array(_oh_group()))]
-    cols, ls = [], []
-    for l, p in enumerate(blocks):
-        w, v = np.linalg.eigh(0.5 * (p + p.T))
-        for k in np.nonzero(w > 0.5)[0]:
-            col = np.zeros((lmax + 1) ** 2)
-            col[l * l:(l + 1) ** 2] = v[:, k]
-            cols.append(col)
-            ls.append(l)
-    return np.array(cols).T, np.array(ls)
+    per_l = _cubic_invariants(max(lmax, 40))[:lmax + 1]
+    ls = np.concatenate([np.full(v.shape[1], l) for l, v in enumerate(per_l)]).astype(int)
+    u = np.zeros(((lmax + 1) ** 2, len(ls)))
+    col = 0
+    for l, v in enumerate(per_l):
+        u[l * l:(l + 1) ** 2, col:col + v.shape[1]] = v
+        col += v.shape[1]
+    return u, ls
 
 
 @dataclass(frozen=True)
@@ -312,7 +309,7 @@ def _orbit_coupling(u: np.ndarray, reps: np.ndarray, mult: np.ndarray, rho: floa
     """
     d = np.linalg.norm(reps, axis=1)
     rots = np.array([rotation_to_z(np.round(-r / n, 14)) for r, n in zip(reps, d)])
-    blocks = wigner_stack(lmax, rots)
+    blocks = wigner_real_batch(lmax, rots)
     w = np.zeros((len(reps), (lmax + 1) ** 2, u.shape[1]))
     for l in range(lmax + 1):
         sl = slice(l * l, (l + 1) ** 2)
