@@ -51,6 +51,15 @@ def test_kernel_of_repeated_separations_equals_kernel_of_each():
     assert g[0] == g[1] == g[2]
 
 
+@pytest.mark.parametrize("name", ["rocksalt", "fluorite"])
+def test_crystal_potential_is_the_sum_of_pair_kernels(name):
+    # the structure-factor form (and its larger default alpha) against sum_j q_j G(x - r_j)
+    c = geometry.crystal(name)
+    x = np.random.default_rng(4).uniform(0, c.cell[0, 0], size=(50, 3))
+    ref = sum(q * ewald.ewald_kernel(c.cell, x - p) for p, q in zip(c.positions, c.charges))
+    assert np.allclose(ewald.ewald_potential(c.cell, c.positions, c.charges, x), ref, rtol=0, atol=1e-12)
+
+
 @pytest.mark.parametrize("name", geometry.CRYSTALS)
 def test_madelung_matches_literature(name):
     assert ewald.madelung(name) == pytest.approx(LITERATURE[name], abs=1e-6)

@@ -151,6 +151,57 @@ def _half_reciprocal(cell_rows: tuple, k_cut: float) -> np.ndarray:
     return ks
 
 
+def ewald_potential(
+    cell: np.ndarray, positions: np.ndarray, charges: np.ndarray, points: np.ndarray,
+    alpha: float | None = None, tol: float = EWALD_TOL,
+) -> np.ndarray:
+    """Potential sum_j q_j G(x - r_j) of a periodic cell of point charges at ``points`` (module docstring).
+
+    The same sums as :func:`ewald_kernel` (and the same background term), with the reciprocal sum
+    taken over the structure factor S(k) = sum_j q_j exp(-i k.r_j), so that its cost does not grow
+    with the number of charges; the default alpha is therefore 1.5 times the pair-table one, which
+    moves work from the real-space sum (charges x points) to it (measured optimum for rock salt and
+    CsCl).
+
+    Parameters
+    ----------
+    cell : (3, 3) lattice vectors as rows (length unit L).
+    positions, charges : (n, 3) and (n,) the charges of one cell.
+    points : (m, 3) where to evaluate, none on a charge.
+    alpha, tol : as for :func:`ewald_kernel`.
+
+    Returns
+    -------
+    (m,) potential in units of (charge unit) / L.
+    """
+    cell = np.asarray(cell, dtype=float)
+    if alpha is None:
+        alpha = 1.5 * _default_alpha(cell)
+    volume = abs(np.linalg.det(cell))
+    s = np.sqrt(-np.log(tol))
+    r_cut, k_cut = s / alpha, 2.0 * alpha * s
+    pos = np.asarray(positions, dtype=float).reshape(-1, 3)
+    q = np.asarray(charges, dtype=float).reshape(-1)
+    x = np.asarray(points, dtype=float).reshape(-1, 3)
+    # real space: every (charge, point) separation, minimum image first
+    frac = (x[None, :, :] - pos[:, None, :]).reshape(-1, 3) @ np.linalg.inv(cell)
+    vec = (frac - np.round(frac)) @ cell
+    reach = np.sqrt(np.max(np.einsum("ni,ni->n", vec, vec), initial=0.0))
+    real = _real_space(vec, _translations(cell, 1.1 * r_cut + reach), alpha, 1.1 * r_cut, 1e-12 * (1 + reach))
+    phi = q @ real.reshape(len(q), len(x))
+    # reciprocal space: sum over half the k of w(k) [cos(k.x) A(k) + sin(k.x) B(k)]
+    ks = _half_reciprocal(tuple(cell.ravel()), k_cut)
+    k2 = np.einsum("ki,ki->k", ks, ks)
+    weight = 2.0 * (4.0 * np.pi / volume) * np.exp(-k2 / (4 * alpha**2)) / k2
+    phase = pos @ ks.T
+    a, b = weight * (q @ np.cos(phase)), weight * (q @ np.sin(phase))
+    step = max(1, (1 << 17) // max(len(x), 1))
+    for start in range(0, len(ks), step):
+        kx = x @ ks[start : start + step].T
+        phi += np.cos(kx) @ a[start : start + step] + np.sin(kx) @ b[start : start + step]
+    return phi - np.pi / (alpha**2 * volume) * q.sum()
+
+
 def ewald_pair_matrix(
     cell: np.ndarray, positions: np.ndarray, alpha: float | None = None, tol: float = EWALD_TOL
 ) -> np.ndarray:

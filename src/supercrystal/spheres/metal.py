@@ -40,7 +40,7 @@ import numpy as np
 
 from supercrystal.lattice import geometry
 from supercrystal.lattice.geometry import check_rho
-from supercrystal.lattice.ewald import ewald_kernel, madelung
+from supercrystal.lattice.ewald import ewald_potential, madelung
 from supercrystal.spheres.harmonics import quadrature_harmonics, sphere_quadrature, wigner_real_batch
 from supercrystal.spheres.multipole import Conductor, axial_coupling, rotation_to_z, solve, solve_nested
 
@@ -347,9 +347,7 @@ def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
     n_theta = order + 16
     pts, w = sphere_quadrature(n_theta)
     x = rho * pts
-    phi0 = np.zeros(len(x))
-    for pos, q in zip(c.positions, c.charges):
-        phi0 += q * ewald_kernel(c.cell, x - pos)
+    phi0 = ewald_potential(c.cell, c.positions, c.charges, x)
     phi0_lm = quadrature_harmonics(order, n_theta).T @ (w * phi0)
     rhs = -(u.T @ phi0_lm)
     coef = np.linalg.solve(np.eye(nb) + k_cub, rhs)

@@ -39,6 +39,7 @@ For separated spheres the error falls exponentially in L (rate set by the Kelvin
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -58,9 +59,22 @@ from supercrystal.spheres.harmonics import (  # noqa: F401  (re-exported: the so
 
 
 # --------------------------------------------------------------------------- couplings
-@lru_cache(maxsize=512)
+_WIGNER: OrderedDict = OrderedDict()  # direction -> Wigner blocks, least recently used first
+
+
 def _wigner_cached(lmax: int, direction: tuple) -> tuple:
-    return tuple(wigner_real(lmax, rotation_to_z(np.array(direction))))
+    """Wigner blocks l <= lmax of the rotation taking ``direction`` to z, kept per direction (512 at
+    most) at the largest degree asked so far, rounded up to a multiple of 8, and sliced: the
+    recursion's block l does not depend on how far it goes."""
+    blocks = _WIGNER.get(direction)
+    if blocks is None or len(blocks) <= lmax:
+        blocks = tuple(wigner_real(-(-lmax // 8) * 8, rotation_to_z(np.array(direction))))
+        _WIGNER[direction] = blocks
+        if len(_WIGNER) > 512:
+            _WIGNER.popitem(last=False)
+    else:
+        _WIGNER.move_to_end(direction)
+    return blocks[:lmax + 1]
 
 
 def _rotate(blocks, coeffs: np.ndarray, lmax: int, transpose: bool = False) -> np.ndarray:
