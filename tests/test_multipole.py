@@ -60,6 +60,14 @@ def test_wigner_recursion_is_a_representation():
         assert np.allclose(a, b @ c, atol=1e-13)
 
 
+def test_sphere_projection_equals_the_quadrature_sum():
+    # phi sums per m, then Gauss-Legendre: the same sum reordered, rounding only
+    pts, w = mp.sphere_quadrature(20)
+    f = np.exp(pts @ np.array([0.3, -0.8, 0.5])) + pts[:, 0] ** 3
+    direct = mp.real_sph_harm(16, pts).T @ (w * f)
+    assert np.allclose(harmonics.sphere_projection(f, 16, 20), direct, rtol=0, atol=1e-14)
+
+
 def test_cached_quadrature_is_read_only():
     pts, w = mp.sphere_quadrature(10)
     assert mp.sphere_quadrature(10)[0] is pts  # computed once per process

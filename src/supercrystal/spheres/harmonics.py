@@ -118,10 +118,29 @@ def sphere_quadrature(n_theta: int, n_phi: int | None = None) -> tuple[np.ndarra
     return _frozen(pts, weights)
 
 
-@lru_cache(maxsize=16)
-def quadrature_harmonics(lmax: int, n_theta: int) -> np.ndarray:
-    """Y_lm (l <= lmax) on the nodes of ``sphere_quadrature(n_theta)``: read-only (n, (lmax+1)^2)."""
-    return _frozen(real_sph_harm(lmax, sphere_quadrature(n_theta)[0]))[0]
+def sphere_projection(values: np.ndarray, lmax: int, n_theta: int) -> np.ndarray:
+    """Coefficients int Y_lm f dOmega (l <= lmax) of f given on the nodes of ``sphere_quadrature(n_theta)``.
+
+    Equal to ``real_sph_harm(lmax, points).T @ (weights * values)``, computed as a sum over phi for
+    each m (cos and sin) followed by a Gauss-Legendre sum over cos theta, so that only the Legendre
+    table at the n_theta polar nodes is needed.  Returns ((lmax+1)^2,) in the order l^2 + l + m.
+    """
+    mu, wq = gauss_legendre(n_theta)
+    n_phi = 2 * n_theta
+    phi = (np.arange(n_phi) + 0.5) * 2 * np.pi / n_phi
+    mphi = np.outer(np.arange(lmax + 1), phi)
+    f = np.asarray(values, dtype=float).reshape(n_theta, n_phi) * (2 * np.pi / n_phi)
+    p = legendre_table(lmax, mu) * wq  # (l, m, node)
+    cos_part = np.einsum("lmi,im->lm", p, f @ np.cos(mphi).T)
+    sin_part = np.einsum("lmi,im->lm", p, f @ np.sin(mphi).T)
+    out = np.empty((lmax + 1) ** 2)
+    ls = np.arange(lmax + 1)
+    out[ls * ls + ls] = cos_part[:, 0]
+    for m in range(1, lmax + 1):
+        row = ls[m:] * ls[m:] + ls[m:]
+        out[row + m] = np.sqrt(2.0) * cos_part[m:, m]
+        out[row - m] = np.sqrt(2.0) * sin_part[m:, m]
+    return out
 
 
 # --------------------------------------------------------------------------- rotations

@@ -41,7 +41,7 @@ import numpy as np
 from supercrystal.lattice import geometry
 from supercrystal.lattice.geometry import check_rho
 from supercrystal.lattice.ewald import ewald_potential, madelung
-from supercrystal.spheres.harmonics import quadrature_harmonics, sphere_quadrature, wigner_real_batch
+from supercrystal.spheres.harmonics import sphere_projection, sphere_quadrature, wigner_real_batch
 from supercrystal.spheres.multipole import Conductor, axial_coupling, rotation_to_z, solve, solve_nested
 
 STATES = ("single", "filled")
@@ -345,10 +345,10 @@ def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
     # Ewald potential of point cations and monopoles, projected on sphere 0
     c = geometry.crystal(_CRYSTAL[lattice])
     n_theta = order + 16
-    pts, w = sphere_quadrature(n_theta)
+    pts = sphere_quadrature(n_theta)[0]
     x = rho * pts
     phi0 = ewald_potential(c.cell, c.positions, c.charges, x)
-    phi0_lm = quadrature_harmonics(order, n_theta).T @ (w * phi0)
+    phi0_lm = sphere_projection(phi0, order, n_theta)
     rhs = -(u.T @ phi0_lm)
     coef = np.linalg.solve(np.eye(nb) + k_cub, rhs)
     a_lm = u @ coef
