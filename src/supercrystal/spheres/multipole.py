@@ -20,8 +20,9 @@ for all coefficients (a Galerkin method):
 The coupling K_ij (the field of sphere j's multipoles projected on sphere i) is computed in the frame
 whose z axis joins the two centres, where it conserves m and is a one-dimensional Gauss-Legendre
 integral over the polar angle of sphere i, then rotated back with real Wigner matrices
-(:mod:`supercrystal.spheres.harmonics`); no addition theorem is needed.  The point charges project in closed form (Legendre
-expansion of 1/|r - r_k|).  The sphere's charge is Q_i = A_{i,00} a_i / sqrt(4 pi).
+(:mod:`supercrystal.spheres.harmonics`, by recursion); no addition theorem is needed.  The point
+charges project in closed form (Legendre expansion of 1/|r - r_k|).  The sphere's charge is
+Q_i = A_{i,00} a_i / sqrt(4 pi).
 
 Conductors: each sphere belongs to one *conductor* (a group of spheres that share one potential,
 e.g. touching spheres, Sec. IV's contact limit), with either its total charge or its potential
@@ -87,7 +88,7 @@ def _rotate(blocks, coeffs: np.ndarray, lmax: int, transpose: bool = False) -> n
     return out
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)
 def _node_legendre(lmax: int, n_mu: int) -> np.ndarray:
     """p_lm (l <= lmax) at the n_mu Gauss-Legendre nodes, computed once (read-only)."""
     p = legendre_table(lmax, gauss_legendre(n_mu)[0])
