@@ -1,4 +1,4 @@
-"""Real spherical harmonics, quadratures on the sphere and real Wigner rotation matrices (App. C tools).
+"""Real spherical harmonics, sphere quadratures and real Wigner matrices: the multipole solver's tools.
 
 The multipole solver of Sec. IV / App. C (:mod:`supercrystal.spheres.multipole`) expands the
 potential on each sphere in real orthonormal spherical harmonics without the Condon-Shortley phase,
@@ -9,9 +9,9 @@ p_lm the orthonormalised associated Legendre functions; the coefficient of Y_lm 
 l^2 + l + m of a coefficient vector.  A rotation acts on the coefficients of each degree l through
 an orthogonal (2l+1) x (2l+1) block D^l.  The blocks are built by the recursion of Ivanic and
 Ruedenberg (J. Phys. Chem. 100, 6342 (1996); erratum 102, 9099 (1998)) from the l = 1 block,
-which is the 3x3 rotation matrix itself in the order (y, z, x), in O(l^3) operations per rotation
-and stable to round-off at all degrees used here; :func:`wigner_real_quadrature` computes the same
-blocks by an exact quadrature (the definition, used by the tests).
+which is the 3x3 rotation matrix itself in the order (y, z, x), in O(l^3) operations per rotation;
+it agrees with :func:`wigner_real_quadrature`, the same blocks by an exact quadrature (their
+definition), to ~1e-13 up to l = 40 (tests), and its blocks are orthogonal to ~1e-13.
 
 Everything that depends on an order only (Gauss-Legendre nodes, the quadrature grid of the sphere,
 the recursion's coefficient tables) is computed once per process and kept (read-only arrays).
@@ -197,7 +197,7 @@ def _recursion_tables(l: int) -> tuple:
         valid = np.abs(row) <= l - 1
         coef.append(np.where(valid[:, None], np.broadcast_to(c, (n, n)), 0.0))
         src.append(np.where(valid, (i + 1) * (2 * l - 1) + row + l - 1, 0))  # row of the stacked P
-    return np.array(src), np.array(coef)
+    return _frozen(np.array(src), np.array(coef))
 
 
 def wigner_real_batch(lmax: int, rots: np.ndarray) -> list[np.ndarray]:
