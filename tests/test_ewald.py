@@ -51,6 +51,14 @@ def test_kernel_of_repeated_separations_equals_kernel_of_each():
     assert g[0] == g[1] == g[2]
 
 
+@pytest.mark.parametrize("name", geometry.CRYSTALS)
+def test_cell_energy_by_structure_factor_equals_pair_table_energy(name):
+    # two groupings of the same Ewald sums, each truncated at 1e-13 per term
+    c = geometry.crystal(name)
+    table = 0.5 * c.charges @ ewald.ewald_pair_matrix(c.cell, c.positions) @ c.charges
+    assert ewald.ewald_energy(c.cell, c.positions, c.charges) == pytest.approx(table, abs=1e-12)
+
+
 @pytest.mark.parametrize("name", ["rocksalt", "fluorite"])
 def test_crystal_potential_is_the_sum_of_pair_kernels(name):
     # the structure-factor form (and its larger default alpha) against sum_j q_j G(x - r_j)
