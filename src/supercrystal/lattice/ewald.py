@@ -22,7 +22,9 @@ fluorite constant is 5.0388 (the paper's 5.04 in Eq. 11).
 The energy of a cell (:func:`ewald_energy`, hence the Madelung constants) and the potential of a
 cell at many points (:func:`ewald_potential`) take the reciprocal sum over the structure factor
 S(k) = sum_j q_j exp(i k.r_j), with a larger alpha than the pair table; every routine keeps the
-lattice vectors of a cell once generated.  An independent second method, :func:`madelung_direct`, sums 1/r directly in real space over a large
+lattice vectors of a cell once generated.
+
+An independent second method, :func:`madelung_direct`, sums 1/r directly in real space over a large
 cube of ions whose boundary is smoothed over one cell (an average of Evjen cubes over the boundary
 position); the tests check that both agree.
 """
