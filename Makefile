@@ -64,7 +64,7 @@ browser-test: $(STAMP)
 	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider -m browser tests/browser
 
 benchmarks: $(STAMP)
-	@for f in benchmarks/*.py; do echo "== $$f"; $(RUN) $(BIN)/python $$f || exit 1; done
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(RUN) $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf _build

@@ -1,9 +1,11 @@
 """Metal NCs (Sec. IV, App. C): limits, cut-off independence and identities of the energies."""
+import itertools
+
 import numpy as np
 import pytest
 
 from supercrystal.lattice import geometry
-from supercrystal.spheres import metal
+from supercrystal.spheres import metal, multipole, patch
 from supercrystal.lattice.ewald import madelung
 
 
@@ -12,10 +14,37 @@ def _madelung_energy(lattice):
     return -madelung(c) / c.distance
 
 
+def test_cluster_energies_equal_clusters_solved_one_by_one(monkeypatch):
+    # the nested solve (one assembly, one block elimination) against each cluster built from scratch,
+    # on a small case (3 shells, low orders); rounding only
+    monkeypatch.setitem(metal.CLUSTER_SHELLS, "sc", 3)
+    monkeypatch.setattr(metal, "cluster_order", lambda rho: 6)
+    monkeypatch.setattr(metal, "FAR_ORDER", 4)
+    c = metal.cluster_energies("sc", 1.0)
+    for k in range(3):
+        cons, pap, n, _ = metal._pair_solution("sc", 1.0, k + 1, 6, 4)
+        assert (c.consistent[k], c.paper[k], c.n_spheres[k]) == pytest.approx((cons, pap, n), abs=1e-12)
+    cons, pap, _, _ = metal._pair_solution("sc", 1.0, 3, 6, 2)
+    assert c.far_delta == pytest.approx([abs(c.consistent[2] - cons), abs(c.paper[2] - pap)], abs=1e-12)
+
+
 def test_cubic_harmonics_are_the_oh_invariants():
     u, ls = metal.cubic_basis(12)
     assert list(ls) == [0, 4, 6, 8, 10, 12, 12]  # A1g content of l <= 12
     assert np.allclose(u.T @ u, np.eye(len(ls)), atol=1e-12)
+
+
+def test_cubic_harmonics_are_fixed_by_all_48_elements_of_oh():
+    # built from two generators and the parity; here checked against every signed permutation
+    u, ls = metal.cubic_basis(24)
+    for perm in itertools.permutations(range(3)):
+        for signs in itertools.product((1, -1), repeat=3):
+            g = np.zeros((3, 3))
+            g[range(3), perm] = signs
+            blocks = multipole.wigner_real(24, g)
+            rotated = np.concatenate([blocks[l] @ u[l * l:(l + 1) ** 2] for l in range(25)])
+            assert np.allclose(rotated, u, atol=1e-12)
+    assert len(ls) == len(metal.cubic_basis(40)[1][metal.cubic_basis(40)[1] <= 24])  # sliced = direct
 
 
 @pytest.mark.parametrize("lattice", ["fcc", "sc"])
@@ -85,7 +114,7 @@ def test_isolated_spheres_lie_above_the_connected_shell():
 
 
 def test_appendix_c_identities_and_stability():
-    a = metal.appendix_c(metal.patch_capacitance("sc", 0.8, 0.1, 2, order=4, cation_order=1))
+    a = patch.appendix_c(patch.patch_capacitance("sc", 0.8, 0.1, 2, order=4, cation_order=1))
     assert a.u_full == pytest.approx(a.u_s + a.cross / 2, abs=1e-12)  # Eq. (19) = (15) + (18)/2
     assert a.cross <= 0 and a.swap_max <= 0  # Eq. (18): the CsCl assignment is swap-stable
     assert a.u_full <= a.u_s  # Eq. (20)

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from supercrystal.spheres import harmonics, metal
 from supercrystal.spheres import multipole as mp
 
 
@@ -40,6 +41,53 @@ def test_wigner_blocks_rotate_functions():
     f_old = mp.real_sph_harm(6, x) @ coef
     f_new = mp.real_sph_harm(6, x @ rot.T) @ new
     assert np.allclose(f_old, f_new, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_wigner_recursion_matches_quadrature_definition_to_l40(seed):
+    # both are exact up to rounding; the quadrature's own round-off is ~2e-13 at l = 40
+    u = np.random.default_rng(seed).normal(size=3)
+    rot = mp.rotation_to_z(u) if seed != 2 else -mp.rotation_to_z(u)  # an improper one too
+    rec, quad = mp.wigner_real(40, rot), harmonics.wigner_real_quadrature(40, rot)
+    assert max(np.abs(a - b).max() for a, b in zip(rec, quad)) < 1e-12
+    assert max(np.abs(a @ a.T - np.eye(len(a))).max() for a in rec) < 1e-12  # orthogonal blocks
+
+
+def test_wigner_recursion_is_a_representation():
+    # D(R1 R2) = D(R1) D(R2): the recursion composes rotations like the rotations themselves
+    r1, r2 = mp.rotation_to_z(np.array([1.0, 2.0, -0.5])), mp.rotation_to_z(np.array([-0.3, 0.1, 0.9]))
+    for a, b, c in zip(mp.wigner_real(20, r1 @ r2), mp.wigner_real(20, r1), mp.wigner_real(20, r2)):
+        assert np.allclose(a, b @ c, atol=1e-13)
+
+
+def test_sphere_projection_equals_the_quadrature_sum():
+    # phi sums per m, then Gauss-Legendre: the same sum reordered, rounding only
+    pts, w = mp.sphere_quadrature(20)
+    f = np.exp(pts @ np.array([0.3, -0.8, 0.5])) + pts[:, 0] ** 3
+    direct = mp.real_sph_harm(16, pts).T @ (w * f)
+    assert np.allclose(harmonics.sphere_projection(f, 16, 20), direct, rtol=0, atol=1e-14)
+
+
+def test_cached_quadrature_is_read_only():
+    pts, w = mp.sphere_quadrature(10)
+    assert mp.sphere_quadrature(10)[0] is pts  # computed once per process
+    with pytest.raises(ValueError):
+        w[0] = 0.0
+
+
+def test_nested_solves_equal_separate_solves():
+    # the 1- and 2-shell clusters as leading sub-blocks of the 3-shell system (block elimination)
+    # against each system assembled and factorised on its own: rounding only
+    centres, _ = metal.cluster("fcc", 3)
+    counts = [len(metal.cluster("fcc", k)[0]) for k in (1, 2, 3)]
+    orders = np.where(np.arange(len(centres)) < counts[0], 7, 4)
+    cond = [[mp.Conductor((0,), charge=-1.0)]] * 3
+    nested = mp.solve_nested(centres, 0.9, orders, counts, [[0.0, 0.0, 0.0]], [1.0], cond)
+    for n, sol in zip(counts, nested):
+        ref = mp.solve(centres[:n], 0.9, orders[:n], [[0.0, 0.0, 0.0]], [1.0], cond[0])
+        assert sol.energy == pytest.approx(ref.energy, abs=1e-12)
+        assert np.allclose(sol.capacitance, ref.capacitance, rtol=0, atol=1e-12)
+        assert np.allclose(sol.point_potentials, ref.point_potentials, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("s", [1.3, 1.5, 3.0])

@@ -12,8 +12,10 @@ Physics
     semiconductor.fluctuations  Sec. V estimates: W versus k_B T (Eq. 13), size disorder
     charging.capacitors     Sec. I: the series capacitor between gate and super-crystal
     charging.dipoles        Sec. II: dipole lattice sums, rock-salt capacitor and the Fig. 3 layer
+    spheres.harmonics       real spherical harmonics, sphere quadratures, Wigner matrices (by recursion)
     spheres.multipole       Sec. IV / App. C: conducting spheres by a multipole expansion (Eq. 14)
-    spheres.metal           Sec. IV / App. C: metallic-NC single-pair and filled energies, the gain
+    spheres.metal           Sec. IV: metallic-NC single-pair and filled energies, the gain
+    spheres.patch           App. C: capacitance matrix of a finite patch, Eqs. (14)-(20)
     spheres.images          App. A: the image-charge recursion and its spectral radius
     spheres.laplace         App. B: finite-difference Laplace solver of the filled unit cell
     montecarlo              Sec. V: grand-canonical lattice Monte Carlo (Fig. 4, temperature, disorder)

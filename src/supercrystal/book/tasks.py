@@ -15,7 +15,7 @@ import numpy as np
 from supercrystal import montecarlo
 from supercrystal.book.cache import prefetch, task
 from supercrystal.lattice import geometry
-from supercrystal.spheres import images, laplace, metal
+from supercrystal.spheres import images, laplace, metal, patch
 
 
 # --------------------------------------------------------------------------- Sec. IV: filled lattice
@@ -134,15 +134,15 @@ def energy_curves(lattice: str, rhos) -> metal.EnergyCurves:
 # --------------------------------------------------------------------------- Appendix C
 @task
 def patch_capacitance(lattice: str, rho: float, a_c: float, n: int, order: int,
-                      cation_order: int) -> metal.PatchCapacitance:
+                      cation_order: int) -> patch.PatchCapacitance:
     """Capacitance matrix of a neutral patch of the filled lattice (App. C)."""
-    return metal.patch_capacitance(lattice, rho, a_c, n, order, cation_order)
+    return patch.patch_capacitance(lattice, rho, a_c, n, order, cation_order)
 
 
 def appendix_c(lattice: str = "fcc", rho: float = 0.8, a_c: float = 0.1, n: int = 2, order: int = 8,
-               cation_order: int = 2) -> metal.AppendixC:
-    """Eqs. (15)-(20) of App. C on a finite patch (:func:`~supercrystal.spheres.metal.appendix_c`)."""
-    return metal.appendix_c(patch_capacitance(lattice, rho, a_c, n, order, cation_order))
+               cation_order: int = 2) -> patch.AppendixC:
+    """Eqs. (15)-(20) of App. C on a finite patch (:func:`~supercrystal.spheres.patch.appendix_c`)."""
+    return patch.appendix_c(patch_capacitance(lattice, rho, a_c, n, order, cation_order))
 
 
 # --------------------------------------------------------------------------- Appendix B

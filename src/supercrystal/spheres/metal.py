@@ -1,4 +1,4 @@
-"""Metallic nanocrystals: single-pair and filled-lattice energies solved exactly (Sec. IV, App. A-C).
+"""Metallic nanocrystals: single-pair and filled-lattice energies solved exactly (Sec. IV, App. A, B).
 
 The NCs are conducting spheres of radius a_m = rho b (0 < rho <= 1; the paper's case is rho = 1,
 touching spheres) on the fcc lattice (NN distance 2b, cations at the octahedral pores) or the
@@ -40,15 +40,9 @@ import numpy as np
 
 from supercrystal.lattice import geometry
 from supercrystal.lattice.geometry import check_rho
-from supercrystal.lattice.ewald import ewald_kernel, madelung
-from supercrystal.spheres.multipole import (
-    Conductor,
-    coupling_block,
-    real_sph_harm,
-    solve,
-    sphere_quadrature,
-    wigner_real,
-)
+from supercrystal.lattice.ewald import ewald_potential, madelung
+from supercrystal.spheres.harmonics import sphere_projection, sphere_quadrature, wigner_real_batch
+from supercrystal.spheres.multipole import Conductor, axial_coupling, rotation_to_z, solve, solve_nested
 
 STATES = ("single", "filled")
 SPHERES = ("six", "converged")
@@ -132,8 +126,9 @@ class SinglePair:
     connected: bool
 
 
-def _pair_solution(lattice: str, rho: float, n_shells: int, order: int, far_order: int | None,
-                   merge: bool = False):
+def _pair_setup(lattice: str, rho: float, n_shells: int, order: int, far_order: int | None,
+                merge: bool = False):
+    """Centres, per-sphere orders and conductors of the single pair among ``n_shells`` shells."""
     centres, _ = cluster(lattice, n_shells)
     d = np.linalg.norm(centres, axis=1)
     orders = np.full(len(centres), order)
@@ -146,10 +141,33 @@ def _pair_solution(lattice: str, rho: float, n_shells: int, order: int, far_orde
     else:
         groups = [[i] for i in range(len(centres))]
     conductors = [Conductor(tuple(g), charge=-1.0 if 0 in g else 0.0) for g in groups]
-    sol = solve(centres, rho, orders, [[0.0, 0.0, 0.0]], [1.0], conductors)
+    return centres, orders, conductors
+
+
+def _pair_energies(sol, rho: float, conductors) -> tuple[float, float, int, bool]:
+    """(consistent, paper, spheres, connected) of a solved single pair (module docstring)."""
     consistent = sol.energy - 1.0 / (2 * rho)
     paper = 0.5 * float(sol.point_potentials[0])
-    return consistent, paper, len(centres), len(groups) < len(centres)
+    return consistent, paper, len(sol.radii), len(conductors) < len(sol.radii)
+
+
+def _pair_solution(lattice: str, rho: float, n_shells: int, order: int, far_order: int | None,
+                   merge: bool = False):
+    centres, orders, conductors = _pair_setup(lattice, rho, n_shells, order, far_order, merge)
+    sol = solve(centres, rho, orders, [[0.0, 0.0, 0.0]], [1.0], conductors)
+    return _pair_energies(sol, rho, conductors)
+
+
+def _nested_pair_solutions(lattice: str, rho: float, n_shells: int, order: int, far_order: int | None):
+    """:func:`_pair_solution` for 1 .. n_shells shells at once: the smaller clusters are leading
+    sub-blocks of the largest (same spheres first, same orders), solved with one factorisation."""
+    centres, orders, _ = _pair_setup(lattice, rho, n_shells, order, far_order)
+    setups = [_pair_setup(lattice, rho, ns, order, far_order) for ns in range(1, n_shells + 1)]
+    for c, o, _ in setups:  # the nesting that the block elimination relies on
+        assert np.array_equal(c, centres[:len(c)]) and np.array_equal(o, orders[:len(c)])
+    sols = solve_nested(centres, rho, orders, [len(c) for c, _, _ in setups], [[0.0, 0.0, 0.0]], [1.0],
+                        [cond for _, _, cond in setups])
+    return [_pair_energies(sol, rho, cond) for sol, (_, _, cond) in zip(sols, setups)]
 
 
 def connected_pair(lattice: str, rho: float, order: int | None = None) -> tuple[float, float]:
@@ -200,47 +218,42 @@ def default_order(rho: float) -> int:
 
 
 # --------------------------------------------------------------------------- filled lattice
-_OH = None
+#: generators of the rotations of O_h: C4 about z and C3 about (1, 1, 1); the inversion keeps even l.
+_OH_GENERATORS = ((((0, -1, 0), (1, 0, 0), (0, 0, 1))), (((0, 0, 1), (1, 0, 0), (0, 1, 0))))
 
 
-def _oh_group() -> list[np.ndarray]:
-    """The 48 signed permutation matrices (the cubic point group O_h)."""
-    global _OH
-    if _OH is None:
-        import itertools
+@lru_cache(maxsize=4)
+def _cubic_invariants(lmax: int) -> tuple:
+    """For each degree l <= lmax, an orthonormal basis (2l+1, k_l) of its O_h-invariant harmonics."""
+    gens = wigner_real_batch(lmax, np.array(_OH_GENERATORS, dtype=float))
+    out = []
+    for l, d in enumerate(gens):
+        if l % 2:
+            out.append(np.zeros((2 * l + 1, 0)))
+            continue
+        e = d - np.eye(2 * l + 1)
+        w, v = np.linalg.eigh(np.einsum("gji,gjk->ik", e, e))  # sum_g (D_g - 1)^T (D_g - 1)
+        v = v[:, w < 0.5]  # fixed by both generators (the other eigenvalues are >= 1)
+        out.append(v * np.sign(v[np.argmax(np.abs(v), axis=0), np.arange(v.shape[1])]))
+    return tuple(out)
 
-        mats = []
-        for perm in itertools.permutations(range(3)):
-            for signs in itertools.product((1, -1), repeat=3):
-                m = np.zeros((3, 3))
-                for r, (c, s) in enumerate(zip(perm, signs)):
-                    m[r, c] = s
-                mats.append(m)
-        _OH = mats
-    return _OH
 
-
-@lru_cache(maxsize=16)
 def cubic_basis(lmax: int) -> tuple[np.ndarray, np.ndarray]:
     """Orthonormal basis of the O_h-invariant real harmonics up to lmax (cubic harmonics).
 
     Returns (U, ls): U is ((lmax+1)^2, n) with orthonormal columns spanning the invariant
-    functions of each degree (l = 0, 4, 6, 8, 9?, 10, ...), ls the degree of each column.
-    Built as the eigenvectors of eigenvalue 1 of the group average of the Wigner blocks.
+    functions of each degree (l = 0, 4, 6, 8, 10, 12, 12, ...), ls the degree of each column.
+    Built as the common fixed vectors of the Wigner blocks of two generators of the rotation group
+    (odd l are odd under the inversion); computed once up to degree 40 (or lmax) and sliced.
     """
-    blocks = [np.zeros((2 * l + 1, 2 * l + 1)) for l in range(lmax + 1)]
-    for g in _oh_group():
-        for l, d in enumerate(wigner_real(lmax, g)):
-            blocks[l] += d / 48.0
-    cols, ls = [], []
-    for l, p in enumerate(blocks):
-        w, v = np.linalg.eigh(0.5 * (p + p.T))
-        for k in np.nonzero(w > 0.5)[0]:
-            col = np.zeros((lmax + 1) ** 2)
-            col[l * l:(l + 1) ** 2] = v[:, k]
-            cols.append(col)
-            ls.append(l)
-    return np.array(cols).T, np.array(ls)
+    per_l = _cubic_invariants(max(lmax, 40))[:lmax + 1]
+    ls = np.concatenate([np.full(v.shape[1], l) for l, v in enumerate(per_l)]).astype(int)
+    u = np.zeros(((lmax + 1) ** 2, len(ls)))
+    col = 0
+    for l, v in enumerate(per_l):
+        u[l * l:(l + 1) ** 2, col:col + v.shape[1]] = v
+        col += v.shape[1]
+    return u, ls
 
 
 @dataclass(frozen=True)
@@ -287,6 +300,35 @@ def _source_order(dist: float, rho: float, order: int) -> int:
     return int(min(order, max(4, np.ceil(15 * np.log(10) / -np.log(ratio)))))
 
 
+def _orbit_coupling(u: np.ndarray, reps: np.ndarray, mult: np.ndarray, rho: float, lmax: int) -> np.ndarray:
+    """sum_k mult_k U^T K(0 <- R_k) U: coupling of spheres at R_k projected on the cubic basis U.
+
+    K = D^T kz D (:func:`~supercrystal.spheres.multipole.coupling_block`, D the rotation taking
+    -R_k to z, kz the axial coupling), so U^T K U = (D U)^T kz (D U), evaluated for all R_k at once
+    through the m-blocks of kz (rotating the few columns of U, not the whole block).
+    """
+    d = np.linalg.norm(reps, axis=1)
+    rots = np.array([rotation_to_z(np.round(-r / n, 14)) for r, n in zip(reps, d)])
+    blocks = wigner_real_batch(lmax, rots)
+    w = np.zeros((len(reps), (lmax + 1) ** 2, u.shape[1]))
+    for l in range(lmax + 1):
+        sl = slice(l * l, (l + 1) ** 2)
+        if np.any(u[sl]):
+            w[:, sl] = blocks[l] @ u[sl]
+    t = axial_coupling(lmax, rho, lmax, rho, d)  # (k, m, l, l')
+    ls, ms = np.arange(lmax + 1)[None, :], np.arange(lmax + 1)[:, None]
+    valid = (ls >= ms)[None, :, :, None]
+    out = np.zeros((u.shape[1], u.shape[1]))
+    for sign in (1, -1):  # cos (m >= 0) and sin (m < 0) harmonics couple with the same T[m]
+        idx = np.where(ls >= ms, ls * ls + ls + sign * ms, 0)
+        wm = np.where(valid, w[:, idx], 0.0)  # (k, m, l, basis)
+        if sign < 0:
+            wm[:, 0] = 0.0
+        weighted = (wm * mult[:, None, None, None]).reshape(-1, wm.shape[-1])
+        out += weighted.T @ (t @ wm).reshape(-1, wm.shape[-1])
+    return out
+
+
 def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
     u, ls = cubic_basis(order)
     keep = ls >= 1
@@ -294,22 +336,19 @@ def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
     nb = u.shape[1]
     # coupling: lattice sum over the other spheres, by O_h orbits
     reps, mult = _shell_orbits(lattice, r_cut)
+    dist = np.linalg.norm(reps, axis=1)
+    lsrc = np.array([_source_order(float(r), rho, order) for r in dist])
     k_cub = np.zeros((nb, nb))
-    origin = np.zeros(3)
-    for rep, m in zip(reps, mult):
-        lsrc = _source_order(float(np.linalg.norm(rep)), rho, order)
-        blk = coupling_block(origin, rho, lsrc, rep, rho, lsrc)
-        n_src = (lsrc + 1) ** 2
-        k_cub += m * (u[:n_src].T @ blk @ u[:n_src])
+    for ls_ in np.unique(lsrc):
+        pick = lsrc == ls_
+        k_cub += _orbit_coupling(u[:(ls_ + 1) ** 2], reps[pick], mult[pick], rho, int(ls_))
     # Ewald potential of point cations and monopoles, projected on sphere 0
     c = geometry.crystal(_CRYSTAL[lattice])
     n_theta = order + 16
-    pts, w = sphere_quadrature(n_theta)
+    pts = sphere_quadrature(n_theta)[0]
     x = rho * pts
-    phi0 = np.zeros(len(x))
-    for pos, q in zip(c.positions, c.charges):
-        phi0 += q * ewald_kernel(c.cell, x - pos)
-    phi0_lm = real_sph_harm(order, pts).T @ (w * phi0)
+    phi0 = ewald_potential(c.cell, c.positions, c.charges, x)
+    phi0_lm = sphere_projection(phi0, order, n_theta)
     rhs = -(u.T @ phi0_lm)
     coef = np.linalg.solve(np.eye(nb) + k_cub, rhs)
     a_lm = u @ coef
@@ -445,13 +484,9 @@ def cluster_energies(lattice: str, rho: float) -> ClusterEnergies:
     geometry.check_lattice(lattice)
     rho = check_rho(rho)
     order, far, n_max = cluster_order(rho), FAR_ORDER, CLUSTER_SHELLS[lattice]
-    cons, pap, nsph, radii = [], [], [], []
-    for ns in range(1, n_max + 1):
-        c, p, n, _ = _pair_solution(lattice, rho, ns, order, far)
-        cons.append(c)
-        pap.append(p)
-        nsph.append(n)
-        radii.append(cluster(lattice, ns)[1][-1])
+    # the 1 .. n_max shell clusters are leading sub-blocks of the largest: one assembly, one elimination
+    cons, pap, nsph, _ = (list(x) for x in zip(*_nested_pair_solutions(lattice, rho, n_max, order, far)))
+    radii = list(cluster(lattice, n_max)[1])
     # truncation of the outer orders, measured on the 3-shell cluster (its full-order value is above)
     k = min(3, n_max) - 1
     c_lo, p_lo, _, _ = _pair_solution(lattice, rho, k + 1, order, far - 2)
@@ -494,132 +529,6 @@ class MetalEnergy:
     energy: float
     error: float
     unit: str = "e^2/b"
-
-
-# --------------------------------------------------------------------------- Appendix C
-@dataclass(frozen=True)
-class AppendixC:
-    """Eqs. (14)-(20) of App. C evaluated with the capacitance matrix of a finite patch.
-
-    Sites: NC spheres (radius rho, charge -e when filled) and cation spheres (radius a_c, +e) of a
-    neutral patch of the filled lattice; site 1 is a cation, site 2 a nearest NC, near the middle.
-
-    Attributes (energies in e^2/b)
-    ----------
-    cinv11, cinv22, cinv12 : elements of C^-1 (units 1/b).
-    u_s : Eq. (15), 1/2 [C^-1_11 + C^-1_22 - 2 C^-1_12] (self-energies included).
-    cross : the sum of Eq. (18), sum_{j != 1,2} q_j (C^-1_1j - C^-1_2j); stability needs <= 0.
-    u_full : Eq. (19), 1/2 sum_{i=1,2} sum_j C^-1_ij q_i q_j = u_s + cross / 2.
-    self_energy : 1/(2 a_c) + 1/(2 rho), to subtract for comparison with Sec. IV energies.
-    swap_max : the largest Eq. (18) sum over every (cation, NC) pair of sites off the patch surface
-        (all <= 0 if the rock-salt / CsCl assignment is stable against every such swap).
-    n_sites : number of spheres in the patch.
-    """
-
-    lattice: str
-    rho: float
-    a_c: float
-    n_sites: int
-    cinv11: float
-    cinv22: float
-    cinv12: float
-    u_s: float
-    cross: float
-    u_full: float
-    self_energy: float
-    swap_max: float
-
-
-def patch(lattice: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Neutral patch of the filled lattice: (positions (N, 3), charges (N,)), units of b.
-
-    fcc: the rock-salt sites (NCs and octahedral cations alternate on a cubic grid of step sqrt2)
-    in a cube of (2n)^3 sites (neutral, no dipole); sc: the (n+1)^3 NCs of a cube of n^3 cells with
-    Evjen charges (-1/2 on faces, -1/4 on edges, -1/8 at corners) and the n^3 cube-centre cations.
-    The first site is a cation near the middle, the second its nearest NC of charge -1.
-    """
-    if lattice == "fcc":
-        s = np.sqrt(2.0)
-        idx = np.arange(2 * n)
-        g = np.stack(np.meshgrid(idx, idx, idx, indexing="ij"), -1).reshape(-1, 3)
-        pos = g * s
-        q = np.where(g.sum(1) % 2 == 0, -1.0, 1.0)  # NC at the origin (even), cations odd
-    else:
-        idx = np.arange(n + 1)
-        g = np.stack(np.meshgrid(idx, idx, idx, indexing="ij"), -1).reshape(-1, 3)
-        # Evjen weights: 1/2 on faces, 1/4 on edges, 1/8 at corners -> neutral, no dipole
-        w = np.prod(np.where((g == 0) | (g == n), 0.5, 1.0), axis=1)
-        c = np.stack(np.meshgrid(idx[:-1], idx[:-1], idx[:-1], indexing="ij"), -1).reshape(-1, 3)
-        pos = np.vstack([2.0 * g, 2.0 * c + 1.0])
-        q = np.concatenate([-w, np.ones(len(c))])
-    mid = pos.mean(0)
-    cat = np.nonzero(q > 0)[0]
-    i1 = cat[np.argmin(np.linalg.norm(pos[cat] - mid, axis=1) + 1e-9 * np.arange(len(cat)))]
-    nc = np.nonzero(q == -1.0)[0]
-    i2 = nc[np.argmin(np.linalg.norm(pos[nc] - pos[i1], axis=1) + 1e-9 * np.linalg.norm(pos[nc] - mid, axis=1))]
-    order = [i1, i2] + [k for k in range(len(q)) if k not in (i1, i2)]
-    return pos[order] - pos[i1], q[order]
-
-
-@dataclass(frozen=True)
-class PatchCapacitance:
-    """Inverse capacitance matrix of a neutral patch of the filled lattice (App. C's raw data).
-
-    cinv : (N, N) C^-1 in 1/b (symmetrised); charges : (N,) site charges (NCs < 0, cations +1);
-    positions : (N, 3) site centres, b (site 0 a cation near the middle, site 1 its nearest NC).
-    """
-
-    lattice: str
-    rho: float
-    a_c: float
-    n: int
-    order: int
-    cation_order: int
-    cinv: np.ndarray
-    charges: np.ndarray
-    positions: np.ndarray
-
-
-def patch_capacitance(lattice: str = "fcc", rho: float = 0.8, a_c: float = 0.1, n: int = 2,
-                      order: int = 8, cation_order: int = 2) -> PatchCapacitance:
-    """Solve a neutral patch (:func:`patch`) of NC spheres (radius rho, expansion ``order``) and cation
-    spheres (radius a_c, which must fit the pore, ``cation_order``) for its capacitance matrix (App. C)."""
-    geometry.check_lattice(lattice)
-    rho = check_rho(rho)
-    free = geometry.electron_cation_distance(_PORE[lattice], lattice) - rho
-    if not (0 < a_c < free):
-        raise ValueError(f"a_c must lie in (0, {free:.4f}) b for rho={rho} (got a_c={a_c})")
-    if n < 2:
-        raise ValueError(f"n must be >= 2 (got n={n})")
-    pos, q = patch(lattice, n)
-    radii = np.where(q < 0, rho, a_c)
-    orders = np.where(q < 0, order, cation_order)
-    cap = solve(pos, radii, orders).capacitance
-    cap = 0.5 * (cap + cap.T)
-    return PatchCapacitance(lattice=lattice, rho=rho, a_c=float(a_c), n=int(n), order=int(order),
-                            cation_order=int(cation_order), cinv=np.linalg.inv(cap), charges=q, positions=pos)
-
-
-def appendix_c(p: PatchCapacitance) -> AppendixC:
-    """Evaluate Eqs. (15)-(20) of App. C from a patch's capacitance matrix (see :class:`AppendixC`)."""
-    ci, q = p.cinv, p.charges
-    u_s = 0.5 * (ci[0, 0] + ci[1, 1] - 2 * ci[0, 1])
-    rest = np.arange(2, len(q))
-    cross = float(np.sum(q[rest] * (ci[0, rest] - ci[1, rest])))
-    u_full = 0.5 * sum(ci[i] @ q * q[i] for i in (0, 1))
-    # Eq. (18) for every (cation i, NC j) pair: phi_i - phi_j - C_ii + 2 C_ij - C_jj
-    phi = ci @ q
-    cat, ncs = np.nonzero(q > 0)[0], np.nonzero(q == -1.0)[0]  # full charges only
-    d = np.diag(ci)
-    s = (phi[cat, None] - phi[None, ncs] - d[cat, None] - d[None, ncs] + 2 * ci[np.ix_(cat, ncs)])
-    # only sites off the patch surface: the surface of a finite patch is not the lattice's ground state
-    pos = p.positions
-    lo, hi = pos.min(0), pos.max(0)
-    inner = np.all((pos > lo + 1e-9) & (pos < hi - 1e-9), axis=1)
-    s = s[np.ix_(inner[cat], inner[ncs])]
-    return AppendixC(p.lattice, p.rho, p.a_c, len(q), float(ci[0, 0]), float(ci[1, 1]),
-                     float(ci[0, 1]), float(u_s), cross, float(u_full),
-                     0.5 / p.a_c + 0.5 / p.rho, float(s.max()))
 
 
 @dataclass(frozen=True)

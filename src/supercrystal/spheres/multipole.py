@@ -19,9 +19,10 @@ for all coefficients (a Galerkin method):
 
 The coupling K_ij (the field of sphere j's multipoles projected on sphere i) is computed in the frame
 whose z axis joins the two centres, where it conserves m and is a one-dimensional Gauss-Legendre
-integral over the polar angle of sphere i, then rotated back with real Wigner matrices obtained by
-quadrature; no addition theorem is needed.  The point charges project in closed form (Legendre
-expansion of 1/|r - r_k|).  The sphere's charge is Q_i = A_{i,00} a_i / sqrt(4 pi).
+integral over the polar angle of sphere i, then rotated back with real Wigner matrices
+(:mod:`supercrystal.spheres.harmonics`, by recursion); no addition theorem is needed.  The point
+charges project in closed form (Legendre expansion of 1/|r - r_k|).  The sphere's charge is
+Q_i = A_{i,00} a_i / sqrt(4 pi).
 
 Conductors: each sphere belongs to one *conductor* (a group of spheres that share one potential,
 e.g. touching spheres, Sec. IV's contact limit), with either its total charge or its potential
@@ -29,128 +30,52 @@ fixed.  The system matrix is factorised once; the spheres' capacitance matrix C_
 charges induced on grounded spheres by the point charges follow from N + 1 right-hand sides, and the
 conductors' constraints are a small system for the unknown potentials.
 
+Nested systems (the first n_1 < n_2 < ... spheres, e.g. clusters of growing shells) are principal
+sub-blocks of the largest one: :func:`solve_nested` assembles that one and eliminates it block by
+block (Schur complements), which yields every smaller system's solution at the cost of one
+factorisation.  Couplings are assembled once per distinct separation vector.
+
 For separated spheres the error falls exponentially in L (rate set by the Kelvin-image positions,
 ``log(d / a)`` per order roughly); for touching spheres only algebraically (App. C chapter).
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from scipy.linalg import lu_factor, lu_solve
 
-SQRT4PI = float(np.sqrt(4.0 * np.pi))
+from supercrystal.spheres.harmonics import (  # noqa: F401  (re-exported: the solver's vocabulary)
+    SQRT4PI,
+    gauss_legendre,
+    legendre_table,
+    lm_index,
+    real_sph_harm,
+    rotation_to_z,
+    sphere_quadrature,
+    wigner_real,
+)
 
 
-# --------------------------------------------------------------------------- harmonics
-def legendre_table(lmax: int, mu: np.ndarray) -> np.ndarray:
-    """Orthonormalised associated Legendre functions p_lm(mu) for 0 <= m <= l <= lmax.
-
-    p_lm = sqrt((2l+1)/(4 pi) (l-m)!/(l+m)!) P_l^m(mu) (no Condon-Shortley phase), so that
-    Y_l0 = p_l0 and Y_l,+-m = sqrt2 p_lm {cos, sin}(m phi) are orthonormal on the unit sphere.
-    Computed by the standard stable three-term recursion.
-
-    Returns
-    -------
-    (lmax+1, lmax+1, npts) array indexed [l, m, point]; entries with m > l are zero.
-    """
-    mu = np.asarray(mu, dtype=float)
-    s = np.sqrt(np.clip(1.0 - mu * mu, 0.0, None))
-    p = np.zeros((lmax + 1, lmax + 1) + mu.shape)
-    p[0, 0] = 1.0 / SQRT4PI
-    for m in range(1, lmax + 1):
-        p[m, m] = np.sqrt((2 * m + 1) / (2.0 * m)) * s * p[m - 1, m - 1]
-    for m in range(0, lmax):
-        p[m + 1, m] = np.sqrt(2 * m + 3.0) * mu * p[m, m]
-        for l in range(m + 2, lmax + 1):
-            a = np.sqrt((4.0 * l * l - 1) / (l * l - m * m))
-            b = np.sqrt(((l - 1.0) ** 2 - m * m) / (4.0 * (l - 1) ** 2 - 1))
-            p[l, m] = a * (mu * p[l - 1, m] - b * p[l - 2, m])
-    return p
+# --------------------------------------------------------------------------- couplings
+_WIGNER: OrderedDict = OrderedDict()  # direction -> Wigner blocks, least recently used first
 
 
-def lm_index(l: int, m: int) -> int:
-    """Position of (l, m) in a coefficient vector: l^2 + l + m (m from -l to l)."""
-    return l * l + l + m
-
-
-def real_sph_harm(lmax: int, vectors: np.ndarray) -> np.ndarray:
-    """Real orthonormal spherical harmonics Y_lm of the directions of ``vectors`` (n, 3).
-
-    Returns (n, (lmax+1)^2), column l^2 + l + m: Y_l0 = p_l0, Y_lm = sqrt2 p_lm cos(m phi) for
-    m > 0 and sqrt2 p_l|m| sin(|m| phi) for m < 0.
-    """
-    v = np.asarray(vectors, dtype=float).reshape(-1, 3)
-    r = np.linalg.norm(v, axis=1)
-    mu = np.divide(v[:, 2], r, out=np.ones_like(r), where=r > 0)
-    phi = np.arctan2(v[:, 1], v[:, 0])
-    p = legendre_table(lmax, mu)
-    out = np.empty(((lmax + 1) ** 2, len(v)))
-    for m in range(0, lmax + 1):
-        c, s = np.sqrt(2.0) * np.cos(m * phi), np.sqrt(2.0) * np.sin(m * phi)
-        for l in range(m, lmax + 1):
-            if m == 0:
-                out[lm_index(l, 0)] = p[l, 0]
-            else:
-                out[lm_index(l, m)] = p[l, m] * c
-                out[lm_index(l, -m)] = p[l, m] * s
-    return out.T  # (n, nlm), Fortran-ordered: column slices are contiguous
-
-
-def sphere_quadrature(n_theta: int, n_phi: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre (in cos theta) x uniform (in phi) nodes on the unit sphere and their weights.
-
-    Exact for the integral of any band-limited function of degree <= 2 n_theta - 1 when
-    n_phi >= 2 n_theta.  Returns (points (n, 3), weights (n,)) with sum(weights) = 4 pi.
-    """
-    n_phi = n_phi or 2 * n_theta
-    mu, w = np.polynomial.legendre.leggauss(n_theta)
-    phi = (np.arange(n_phi) + 0.5) * 2 * np.pi / n_phi
-    s = np.sqrt(1 - mu**2)
-    pts = np.stack(
-        [np.outer(s, np.cos(phi)), np.outer(s, np.sin(phi)), np.outer(mu, np.ones_like(phi))], axis=-1
-    ).reshape(-1, 3)
-    weights = np.outer(w, np.full(n_phi, 2 * np.pi / n_phi)).ravel()
-    return pts, weights
-
-
-def rotation_to_z(u: np.ndarray) -> np.ndarray:
-    """A proper rotation matrix R with R @ u = z (u a unit vector)."""
-    u = np.asarray(u, dtype=float) / np.linalg.norm(u)
-    z = np.array([0.0, 0.0, 1.0])
-    c = float(u @ z)
-    if c > 1 - 1e-15:
-        return np.eye(3)
-    if c < -1 + 1e-15:
-        return np.diag([1.0, -1.0, -1.0])
-    k = np.cross(u, z)
-    s = np.linalg.norm(k)
-    k /= s
-    kx = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
-    return np.eye(3) + s * kx + (1 - c) * kx @ kx
-
-
-def wigner_real(lmax: int, rot: np.ndarray) -> list[np.ndarray]:
-    """Real-harmonic rotation blocks D^l (l = 0..lmax) for the rotation ``rot`` (3x3).
-
-    If f(x) = sum_m A_m Y_lm(x), then in rotated coordinates x' = rot @ x the same function reads
-    sum_m (D^l A)_m Y_lm(x'), i.e. D^l_mm' = int Y_lm(x') Y_lm'(rot^T x') dOmega', computed by an
-    exact quadrature.  Each block is orthogonal.
-    """
-    pts, w = sphere_quadrature(lmax + 1, 2 * lmax + 2)
-    y_new = real_sph_harm(lmax, pts).T * w[None, :]  # (nlm, n), C-ordered
-    y_old = np.ascontiguousarray(real_sph_harm(lmax, pts @ np.asarray(rot)))  # x'^T rot = (rot^T x')^T
-    blocks = []
-    for l in range(lmax + 1):
-        sl = slice(l * l, (l + 1) ** 2)
-        blocks.append(y_new[sl] @ y_old[:, sl])
-    return blocks
-
-
-@lru_cache(maxsize=4096)
 def _wigner_cached(lmax: int, direction: tuple) -> tuple:
-    return tuple(wigner_real(lmax, rotation_to_z(np.array(direction))))
+    """Wigner blocks l <= lmax of the rotation taking ``direction`` to z, kept per direction (512 at
+    most) at the largest degree asked so far, rounded up to a multiple of 8, and sliced: the
+    recursion's block l does not depend on how far it goes."""
+    blocks = _WIGNER.get(direction)
+    if blocks is None or len(blocks) <= lmax:
+        blocks = tuple(wigner_real(-(-lmax // 8) * 8, rotation_to_z(np.array(direction))))
+        _WIGNER[direction] = blocks
+        if len(_WIGNER) > 512:
+            _WIGNER.popitem(last=False)
+    else:
+        _WIGNER.move_to_end(direction)
+    return blocks[:lmax + 1]
 
 
 def _rotate(blocks, coeffs: np.ndarray, lmax: int, transpose: bool = False) -> np.ndarray:
@@ -163,6 +88,14 @@ def _rotate(blocks, coeffs: np.ndarray, lmax: int, transpose: bool = False) -> n
     return out
 
 
+@lru_cache(maxsize=32)
+def _node_legendre(lmax: int, n_mu: int) -> np.ndarray:
+    """p_lm (l <= lmax) at the n_mu Gauss-Legendre nodes, computed once (read-only)."""
+    p = legendre_table(lmax, gauss_legendre(n_mu)[0])
+    p.flags.writeable = False
+    return p
+
+
 def axial_coupling(
     li: int, ai: float, lj: int, aj: float, d: float, n_mu: int | None = None
 ) -> np.ndarray:
@@ -172,38 +105,46 @@ def axial_coupling(
     distance and polar cosine of the point a_i (sin theta, 0, d/a_i + cos theta) seen from c_j.
     Real harmonics of the same m and the same parity (cos/sin) couple with this same T.
 
-    Returns (lmax+1, li+1, lj+1) array, lmax = min(li, lj).
+    Returns (lmax+1, li+1, lj+1) array, lmax = min(li, lj); for an array of distances d, one
+    such array per distance (shape d.shape + (lmax+1, li+1, lj+1)).
     """
     n_mu = n_mu or 2 * (li + lj) + 48
-    mu, w = np.polynomial.legendre.leggauss(n_mu)
+    mu, w = gauss_legendre(n_mu)
     s = np.sqrt(1 - mu**2)
-    z = d + ai * mu
+    z = np.asarray(d, float)[..., None] + ai * mu
     rho = ai * s
     r = np.hypot(z, rho)
     mup = z / r
-    pi_ = legendre_table(li, mu)
-    pj = legendre_table(lj, mup)
-    ratio = aj / r
-    powers = ratio[None, :] ** (np.arange(lj + 1)[:, None] + 1)
     mmax = min(li, lj)
-    out = np.zeros((mmax + 1, li + 1, lj + 1))
-    for m in range(mmax + 1):
-        out[m] = 2 * np.pi * (pi_[:, m, :] * w) @ (pj[:, m, :] * powers).T
-    return out
+    pi_ = _node_legendre(li, n_mu)[:, : mmax + 1]
+    pj = legendre_table(lj, mup)[:, : mmax + 1]  # (l', m, ..., node)
+    ratio = aj / r
+    powers = ratio[None] ** (np.arange(lj + 1).reshape((-1,) + (1,) * r.ndim) + 1)
+    left = (pi_ * w).transpose(1, 0, 2)  # (m, l, node)
+    right = np.moveaxis(pj * powers[:, None], (0, 1), (-1, -3))  # (..., m, node, l')
+    return 2 * np.pi * (left @ right)
+
+
+@lru_cache(maxsize=256)
+def _axial_index(li: int, lj: int) -> tuple:
+    """Where T[m, l, l'] goes in the real-coefficient matrix (rows, columns) and where it comes from."""
+    dst_r, dst_c, src = [], [], []
+    for m in range(min(li, lj) + 1):
+        rows = np.arange(m, li + 1)
+        cols = np.arange(m, lj + 1)
+        rr, cc = np.meshgrid(rows, cols, indexing="ij")
+        for sign in ((1, -1) if m > 0 else (1,)):
+            dst_r.append(rr * rr + rr + sign * m)
+            dst_c.append(cc * cc + cc + sign * m)
+            src.append((m * (li + 1) + rr) * (lj + 1) + cc)
+    return tuple(np.concatenate([a.ravel() for a in x]) for x in (dst_r, dst_c, src))
 
 
 def _axial_matrix(t: np.ndarray, li: int, lj: int) -> np.ndarray:
     """Expand T[m, l, l'] into the ((li+1)^2, (lj+1)^2) matrix acting on real coefficients."""
     k = np.zeros(((li + 1) ** 2, (lj + 1) ** 2))
-    for m in range(t.shape[0]):
-        rows = np.arange(m, li + 1)
-        cols = np.arange(m, lj + 1)
-        blk = t[m][np.ix_(rows, cols)]
-        ri = rows * rows + rows
-        ci = cols * cols + cols
-        k[np.ix_(ri + m, ci + m)] = blk
-        if m > 0:
-            k[np.ix_(ri - m, ci - m)] = blk
+    rows, cols, src = _axial_index(li, lj)
+    k[rows, cols] = t.ravel()[src]
     return k
 
 
@@ -336,76 +277,85 @@ def _check_geometry(centres, radii, positions):
 
 
 def system_matrix(centres, radii, orders, n_mu: int | None = None) -> np.ndarray:
-    """The Galerkin matrix I + K of the module docstring (all spheres, block structure by sphere)."""
+    """The Galerkin matrix I + K of the module docstring (all spheres, block structure by sphere).
+
+    A coupling block depends only on the separation c_i - c_j, the two radii and the two orders,
+    so it is computed once for each distinct combination (a lattice cluster has few).
+    """
+    centres = np.asarray(centres, float)
     sizes = [(l + 1) ** 2 for l in orders]
     offs = np.concatenate([[0], np.cumsum(sizes)])
     m = np.eye(offs[-1])
+    known: dict = {}
     for i in range(len(centres)):
         for j in range(len(centres)):
             if i == j:
                 continue
-            m[offs[i]:offs[i + 1], offs[j]:offs[j + 1]] = coupling_block(
-                centres[i], radii[i], orders[i], centres[j], radii[j], orders[j], n_mu
-            )
+            sep = centres[i] - centres[j]
+            key = (tuple(np.round(sep, 12)), float(radii[i]), int(orders[i]), float(radii[j]), int(orders[j]))
+            if key not in known:
+                known[key] = coupling_block(sep, radii[i], orders[i], np.zeros(3), radii[j], orders[j], n_mu)
+            m[offs[i]:offs[i + 1], offs[j]:offs[j + 1]] = known[key]
     return m
 
 
-def solve(
-    centres,
-    radii,
-    order: int | list = 12,
-    point_positions=(),
-    point_charges=(),
-    conductors: list[Conductor] | None = None,
-    n_mu: int | None = None,
-) -> MultipoleSolution:
-    """Solve N conducting spheres with point charges outside them (module docstring; Eq. 14).
+def _eliminate(m: np.ndarray, bounds: np.ndarray) -> list:
+    """Block LU of ``m`` in place over the diagonal blocks bounds[k]:bounds[k+1] (pivoting inside).
 
-    Parameters
-    ----------
-    centres : (N, 3) sphere centres; radii : (N,) sphere radii (same length unit l).
-    order : expansion order L (one for all spheres, or one per sphere), >= 0.
-    point_positions, point_charges : (K, 3) and (K,) external point charges (units of e).
-    conductors : how the spheres are held.  Default: every sphere isolated and neutral.  Spheres
-        not named in any conductor are isolated and neutral.
-    n_mu : polar quadrature nodes of the coupling integrals (default 2(L_i+L_j)+48).
-
-    Returns
-    -------
-    :class:`MultipoleSolution`.
+    Afterwards m[s_k, s_k] is unused, m[s_k, r_k] holds S_k^-1 U_k (r_k: everything after block
+    k) and m[r_k, s_k] the eliminated column; S_k, the Schur complement of block k, is factorised
+    (returned).  The leading sub-blocks of this factorisation factorise every leading system.
     """
-    centres = np.asarray(centres, float).reshape(-1, 3)
-    n = len(centres)
-    radii = np.broadcast_to(np.asarray(radii, float), (n,)).copy()
-    orders = np.broadcast_to(np.asarray(order, int), (n,)).copy()
-    if np.any(orders < 0):
-        raise ValueError(f"order must be >= 0 (got {order})")
-    pos = np.asarray(point_positions, float).reshape(-1, 3)
-    q = np.asarray(point_charges, float).reshape(-1)
-    if len(q) != len(pos):
-        raise ValueError("point_positions and point_charges differ in length")
-    _check_geometry(centres, radii, pos)
+    factors = []
+    n = len(m)
+    for k in range(len(bounds) - 1):
+        s, e = bounds[k], bounds[k + 1]
+        lu = lu_factor(m[s:e, s:e], check_finite=False)
+        factors.append(lu)
+        if e == n:
+            break
+        m[s:e, e:] = lu_solve(lu, m[s:e, e:], check_finite=False)
+        for c in range(e, n, 1024):  # trailing update by row chunks: bounded temporaries
+            m[c:c + 1024, e:] -= m[c:c + 1024, s:e] @ m[s:e, e:]
+    return factors
+
+
+def _nested_solutions(m, factors, bounds, rhs, columns) -> list[np.ndarray]:
+    """Solutions of the leading systems m[:bounds[k+1], :bounds[k+1]] x = rhs[:bounds[k+1], columns[k]]."""
+    v = rhs.copy()
+    for k, lu in enumerate(factors):  # forward: independent of the system's size
+        s, e = bounds[k], bounds[k + 1]
+        v[s:e] = lu_solve(lu, v[s:e], check_finite=False)
+        if e < len(m):
+            v[e:] -= m[e:, s:e] @ v[s:e]
+    out = []
+    for k in range(len(factors)):  # back substitution of each leading system
+        b = bounds[k + 1]
+        x = v[:b, columns[k]]
+        for j in range(k - 1, -1, -1):
+            s, e = bounds[j], bounds[j + 1]
+            x[s:e] -= m[s:e, e:b] @ x[e:b]
+        out.append(x)
+    return out
+
+
+def _with_defaults(n: int, conductors) -> list[Conductor]:
+    """The conductors of n spheres: those given plus every other sphere isolated and neutral."""
     conductors = list(conductors or [])
     named = {i for c in conductors for i in c.spheres}
     if len(named) != sum(len(c.spheres) for c in conductors):
         raise ValueError("a sphere belongs to two conductors")
-    conductors += [Conductor((i,), charge=0.0) for i in range(n) if i not in named]
+    if any(i < 0 or i >= n for i in named):
+        raise ValueError(f"conductors name spheres outside 0..{n - 1}")
+    return conductors + [Conductor((i,), charge=0.0) for i in range(n) if i not in named]
 
-    sizes = [(l + 1) ** 2 for l in orders]
-    offs = np.concatenate([[0], np.cumsum(sizes)])
-    lu = lu_factor(system_matrix(centres, radii, orders, n_mu))
-    # right-hand sides: unit potential on each sphere, and the point charges with all grounded
-    rhs = np.zeros((offs[-1], n + 1))
-    for i in range(n):
-        rhs[offs[i], i] = SQRT4PI
-        rhs[offs[i]:offs[i + 1], n] = -point_charge_projection(centres[i], radii[i], orders[i], pos, q)
-    sol = lu_solve(lu, rhs)
+
+def _solution(centres, radii, orders, offs, sol, pos, q, conductors) -> MultipoleSolution:
+    """Fix the conductors' potentials from the unit-potential and grounded solutions ``sol``."""
+    n = len(centres)
     mono = sol[offs[:-1], :] * radii[:, None] / SQRT4PI  # charges
     cap = mono[:, :n]
-    cap_sym = 0.5 * (cap + cap.T)
     q0 = mono[:, n]
-
-    # conductor constraints -> potentials
     ng = len(conductors)
     g = np.zeros((n, ng))
     for k, c in enumerate(conductors):
@@ -437,6 +387,91 @@ def solve(
     object.__setattr__(sol_obj, "point_potentials", phi_s)
     object.__setattr__(sol_obj, "energy", float(energy))
     return sol_obj
+
+
+def solve_nested(
+    centres,
+    radii,
+    order: int | list = 12,
+    counts=None,
+    point_positions=(),
+    point_charges=(),
+    conductors: list | None = None,
+    n_mu: int | None = None,
+) -> list[MultipoleSolution]:
+    """Solve the systems of the first counts[0] < counts[1] < ... spheres with one factorisation.
+
+    Parameters are those of :func:`solve`, except ``counts`` (increasing sphere counts, the last
+    at most N; default [N]) and ``conductors``: one list of :class:`Conductor` (or None) per count.
+    Since each smaller system is a principal sub-block of the largest (same spheres, same orders),
+    the largest is assembled once and eliminated block by block (module docstring).
+
+    Returns
+    -------
+    list of :class:`MultipoleSolution`, one per count.
+    """
+    centres = np.asarray(centres, float).reshape(-1, 3)
+    n = len(centres)
+    radii = np.broadcast_to(np.asarray(radii, float), (n,)).copy()
+    orders = np.broadcast_to(np.asarray(order, int), (n,)).copy()
+    if np.any(orders < 0):
+        raise ValueError(f"order must be >= 0 (got {order})")
+    counts = [n] if counts is None else [int(c) for c in counts]
+    if any(c < 1 for c in counts) or any(b <= a for a, b in zip(counts, counts[1:])) or counts[-1] > n:
+        raise ValueError(f"counts must increase from >= 1 to at most {n} (got {counts})")
+    conductors = [None] * len(counts) if conductors is None else list(conductors)
+    if len(conductors) != len(counts):
+        raise ValueError("conductors needs one entry per count")
+    pos = np.asarray(point_positions, float).reshape(-1, 3)
+    q = np.asarray(point_charges, float).reshape(-1)
+    if len(q) != len(pos):
+        raise ValueError("point_positions and point_charges differ in length")
+    centres, radii, orders = centres[:counts[-1]], radii[:counts[-1]], orders[:counts[-1]]
+    n = len(centres)
+    _check_geometry(centres, radii, pos)
+    conductors = [_with_defaults(c, cond) for c, cond in zip(counts, conductors)]
+
+    sizes = [(l + 1) ** 2 for l in orders]
+    offs = np.concatenate([[0], np.cumsum(sizes)])
+    # right-hand sides: unit potential on each sphere, and the point charges with all grounded
+    rhs = np.zeros((offs[-1], n + 1))
+    for i in range(n):
+        rhs[offs[i], i] = SQRT4PI
+        rhs[offs[i]:offs[i + 1], n] = -point_charge_projection(centres[i], radii[i], orders[i], pos, q)
+    m = system_matrix(centres, radii, orders, n_mu)
+    bounds = np.concatenate([[0], offs[counts]])
+    factors = _eliminate(m, bounds)
+    columns = [np.r_[0:c, n] for c in counts]
+    sols = _nested_solutions(m, factors, bounds, rhs, columns)
+    return [_solution(centres[:c], radii[:c], orders[:c], offs[:c + 1], x, pos, q, cond)
+            for c, x, cond in zip(counts, sols, conductors)]
+
+
+def solve(
+    centres,
+    radii,
+    order: int | list = 12,
+    point_positions=(),
+    point_charges=(),
+    conductors: list[Conductor] | None = None,
+    n_mu: int | None = None,
+) -> MultipoleSolution:
+    """Solve N conducting spheres with point charges outside them (module docstring; Eq. 14).
+
+    Parameters
+    ----------
+    centres : (N, 3) sphere centres; radii : (N,) sphere radii (same length unit l).
+    order : expansion order L (one for all spheres, or one per sphere), >= 0.
+    point_positions, point_charges : (K, 3) and (K,) external point charges (units of e).
+    conductors : how the spheres are held.  Default: every sphere isolated and neutral.  Spheres
+        not named in any conductor are isolated and neutral.
+    n_mu : polar quadrature nodes of the coupling integrals (default 2(L_i+L_j)+48).
+
+    Returns
+    -------
+    :class:`MultipoleSolution`.
+    """
+    return solve_nested(centres, radii, order, None, point_positions, point_charges, [conductors], n_mu)[0]
 
 
 def capacitance_matrix(centres, radii, order: int | list = 12, n_mu: int | None = None) -> np.ndarray:
