@@ -82,7 +82,7 @@ def test_filled_lattice_converges_in_order_at_contact():
 @pytest.mark.parametrize("lattice", ["fcc", "sc"])
 def test_single_pair_small_spheres_point_charge_limit(lattice):
     # consistent -> -1/d (Coulomb pair), paper -> -1/(2d); corrections are polarisabilities ~ rho^3
-    d = geometry.electron_cation_distance(metal._PORE[lattice], lattice)
+    d = geometry.electron_cation_distance(geometry.CATION_PORE[lattice], lattice)
     s1 = metal.single_pair(lattice, 0.05, order=6)
     s2 = metal.single_pair(lattice, 0.1, order=6)
     assert s1.consistent == pytest.approx(-1 / d, abs=1e-3)

@@ -243,15 +243,38 @@ def _stop_processes(procs: list[subprocess.Popen], grace: float = 10.0) -> None:
                 child.kill()
 
 
+#: chapters that gather every other chapter's results (the claims registry): started when the others are
+#: done, so that on a cold cache they read what the others computed instead of computing it a second time
+SUMMARY_CHAPTERS = ("claims",)
+
+
+def _durations(logs: Path) -> dict[str, float]:
+    try:
+        return json.loads((logs / "durations.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _schedule(tasks: list[Task], logs: Path) -> list[Task]:
+    """The longest chapters first (by their last run's time, kept in ``logs/durations.json``; unknown ones
+    keep their order after the known long ones), the summary chapters last."""
+    known = _durations(logs)
+    order = sorted(range(len(tasks)), key=lambda i: (tasks[i].name in SUMMARY_CHAPTERS,
+                                                     -known.get(tasks[i].name, 0.0), i))
+    return [tasks[i] for i in order]
+
+
 def run(tasks: list[Task], jobs: int, signals: _Signals | None = None, logs: Path | None = None) -> RunResult:
     """Execute ``tasks`` on ``jobs`` worker processes; one line per chapter; stop on SIGINT/SIGTERM.
 
-    Each worker's output goes to ``logs/<chapter>.log`` (default ``_build/logs``).
+    The longest chapters start first and the summary chapters (:data:`SUMMARY_CHAPTERS`) only when the
+    others are done (:func:`_schedule`).  Each worker's output goes to ``logs/<chapter>.log`` (default
+    ``_build/logs``), and each chapter's time to ``logs/durations.json``.
     """
     logs = logs or build_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     result = RunResult()
-    queue, running = list(tasks), {}
+    queue, running = _schedule(list(tasks), logs), {}
     total = len(tasks)
     own = signals is None
     signals = signals or _Signals()
@@ -260,6 +283,9 @@ def run(tasks: list[Task], jobs: int, signals: _Signals | None = None, logs: Pat
         try:
             while (queue or running) and signals.signum is None:
                 while queue and len(running) < max(1, jobs) and signals.signum is None:
+                    if queue[0].name in SUMMARY_CHAPTERS and (running or any(
+                            q.name not in SUMMARY_CHAPTERS for q in queue)):
+                        break  # the summary waits for every other chapter
                     task = queue.pop(0)
                     spec = Path(tmp) / f"{len(queue)}-{task.name}.json"
                     spec.write_text(json.dumps({
@@ -281,6 +307,9 @@ def run(tasks: list[Task], jobs: int, signals: _Signals | None = None, logs: Pat
                     res_file = spec.with_suffix(".result")
                     res = json.loads(res_file.read_text()) if res_file.exists() else None
                     if res and res["ok"]:
+                        times = _durations(logs)
+                        times[task.name] = round(float(res["seconds"]), 1)
+                        (logs / "durations.json").write_text(json.dumps(times, indent=1, sort_keys=True))
                         how = "" if res["written"] else ", unchanged"
                         print(f"[{i}/{total}] {task.name}: ok ({res['seconds']:.1f} s{how})", flush=True)
                     else:

@@ -32,6 +32,10 @@ SC_CUBE = 2.0
 
 LATTICES = ("fcc", "sc")
 PORES = {"fcc": ("octahedral", "tetrahedral"), "sc": ("cubic",)}
+#: the pore that holds the cation of the metallic-NC lattices of Sec. IV and App. A-C, and the point-charge
+#: crystal the filled lattice becomes as rho -> 0 (rock salt for fcc, CsCl for sc)
+CATION_PORE = {"fcc": "octahedral", "sc": "cubic"}
+FILLED_CRYSTAL = {"fcc": "rocksalt", "sc": "cscl"}
 
 _FCC_BASIS = np.array([[0.0, 0.0, 0.0], [0.0, 0.5, 0.5], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])
 _FRACTIONAL_PORES = {

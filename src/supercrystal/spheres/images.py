@@ -38,18 +38,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from supercrystal.lattice.geometry import check_rho, pore_geometry
+from supercrystal.lattice.geometry import CATION_PORE, check_lattice, check_rho, pore_geometry
 from supercrystal.spheres.multipole import real_sph_harm, sphere_quadrature
-
-#: The pore of each lattice whose NN spheres the recursion uses (Sec. IV).
-_PORE = {"fcc": "octahedral", "sc": "cubic"}
-
-
-def _check_lattice(lattice: str) -> str:
-    if lattice not in _PORE:
-        raise ValueError(f"lattice must be one of {tuple(_PORE)} (got lattice={lattice!r})")
-    return lattice
-
 
 def sphere_cluster(lattice: str = "fcc") -> np.ndarray:
     """Centres of the cation's nearest NC spheres relative to the cation, shape (n, 3), units of b.
@@ -58,7 +48,7 @@ def sphere_cluster(lattice: str = "fcc") -> np.ndarray:
     at sqrt(3) b.  Found by the neighbour search of :func:`geometry.pore_geometry`.  Row 0 is the
     sphere that carries the electron.
     """
-    g = pore_geometry(_PORE[_check_lattice(lattice)], lattice)
+    g = pore_geometry(CATION_PORE[check_lattice(lattice)], lattice)
     centres = np.asarray(g.neighbours, dtype=float) - g.centre
     order = np.lexsort(np.round(centres, 12).T[::-1])
     return centres[order]

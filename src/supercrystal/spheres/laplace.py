@@ -33,9 +33,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import linalg as spla
 
-from supercrystal.lattice.geometry import cube_side, nc_sites, pore_geometry, pore_sites
+from supercrystal.lattice.geometry import CATION_PORE, check_lattice, check_rho, cube_side, nc_sites, pore_geometry, pore_sites
 
-_PORE = {"fcc": "octahedral", "sc": "cubic"}
 
 
 @dataclass(frozen=True)
@@ -57,11 +56,9 @@ class CellGeometry:
 
 def check_parameters(lattice: str, rho: float, a_c: float) -> None:
     """Validate (lattice, rho, a_c): 0 < rho <= 1, 0 < a_c < free pore radius sqrt(2)-rho (fcc)."""
-    if lattice not in _PORE:
-        raise ValueError(f"lattice must be one of {tuple(_PORE)} (got lattice={lattice!r})")
-    if not np.isfinite(rho) or not 0.0 < rho <= 1.0:
-        raise ValueError(f"rho = a_m/b must lie in (0, 1] (got rho={rho!r})")
-    free = pore_geometry(_PORE[lattice], lattice).nn_distance - rho
+    check_lattice(lattice)
+    check_rho(rho)
+    free = pore_geometry(CATION_PORE[lattice], lattice).nn_distance - rho
     if not np.isfinite(a_c) or not 0.0 < a_c < free:
         raise ValueError(f"a_c must lie in (0, {free:.4f}) b, the free pore radius for rho={rho} "
                          f"(got a_c={a_c!r})")
@@ -79,11 +76,11 @@ def cell_geometry(lattice: str = "fcc", rho: float = 1.0, a_c: float = 0.2,
     if domain not in ("octant", "periodic"):
         raise ValueError(f"domain must be 'octant' or 'periodic' (got domain={domain!r})")
     side = cube_side(lattice)
-    base_c = np.vstack([nc_sites(lattice), pore_sites(_PORE[lattice], lattice)])
+    base_c = np.vstack([nc_sites(lattice), pore_sites(CATION_PORE[lattice], lattice)])
     base_r = np.concatenate([np.full(len(nc_sites(lattice)), rho),
-                             np.full(len(pore_sites(_PORE[lattice], lattice)), a_c)])
+                             np.full(len(pore_sites(CATION_PORE[lattice], lattice)), a_c)])
     base_v = np.concatenate([np.zeros(len(nc_sites(lattice))),
-                             np.ones(len(pore_sites(_PORE[lattice], lattice)))])
+                             np.ones(len(pore_sites(CATION_PORE[lattice], lattice)))])
     npairs = len(nc_sites(lattice))
     box = side if domain == "periodic" else side / 2
     shifts = np.array([[i, j, k] for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)],
@@ -285,13 +282,13 @@ def point_charge_limit(lattice: str = "fcc") -> float:
     from supercrystal.lattice.ewald import madelung
 
     name = "rocksalt" if lattice == "fcc" else "cscl"
-    d = pore_geometry(_PORE[lattice], lattice).nn_distance
+    d = pore_geometry(CATION_PORE[lattice], lattice).nn_distance
     return -madelung(name) / d
 
 
 def free_pore_radius(lattice: str, rho: float) -> float:
     """Gap between the pore centre and the NC spheres' surfaces, units of b (largest a_c)."""
-    return pore_geometry(_PORE[lattice], lattice).nn_distance - rho
+    return pore_geometry(CATION_PORE[lattice], lattice).nn_distance - rho
 
 
 def grid_study(lattice: str, rho: float, a_cs, ns) -> dict[str, np.ndarray]:

@@ -47,8 +47,6 @@ from supercrystal.spheres.multipole import Conductor, axial_coupling, rotation_t
 STATES = ("single", "filled")
 SPHERES = ("six", "converged")
 DEFINITIONS = ("consistent", "paper")
-_CRYSTAL = {"fcc": "rocksalt", "sc": "cscl"}
-_PORE = {"fcc": "octahedral", "sc": "cubic"}
 
 
 def check_choice(name: str, value, allowed) -> str:
@@ -61,7 +59,7 @@ def check_choice(name: str, value, allowed) -> str:
 # --------------------------------------------------------------------------- geometry
 def pore_centre(lattice: str) -> np.ndarray:
     """Position of the pore whose cation forms the single pair (units of b)."""
-    return geometry.pore_sites(_PORE[geometry.check_lattice(lattice)], lattice)[0]
+    return geometry.pore_sites(geometry.CATION_PORE[geometry.check_lattice(lattice)], lattice)[0]
 
 
 def cluster(lattice: str, n_shells: int) -> tuple[np.ndarray, np.ndarray]:
@@ -343,7 +341,7 @@ def _filled_arrays(lattice: str, rho: float, order: int, r_cut: float) -> dict:
         pick = lsrc == ls_
         k_cub += _orbit_coupling(u[:(ls_ + 1) ** 2], reps[pick], mult[pick], rho, int(ls_))
     # Ewald potential of point cations and monopoles, projected on sphere 0
-    c = geometry.crystal(_CRYSTAL[lattice])
+    c = geometry.crystal(geometry.FILLED_CRYSTAL[lattice])
     n_theta = order + 16
     pts = sphere_quadrature(n_theta)[0]
     x = rho * pts
@@ -380,7 +378,7 @@ def filled_lattice(lattice: str, rho: float, order: int | None = None, r_cut: fl
     if r_cut < 2.0:
         raise ValueError(f"r_cut must be >= 2 b (got r_cut={r_cut})")
     arr = _filled_arrays(lattice, rho, order, r_cut)
-    crystal = geometry.crystal(_CRYSTAL[lattice])
+    crystal = geometry.crystal(geometry.FILLED_CRYSTAL[lattice])
     e_mad = -madelung(crystal) / crystal.distance
     induced = float(arr["induced"])
     return FilledLattice(lattice, rho, int(order), float(r_cut), e_mad + induced, e_mad, induced,

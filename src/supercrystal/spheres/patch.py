@@ -16,7 +16,6 @@ from supercrystal.lattice import geometry
 from supercrystal.lattice.geometry import check_rho
 from supercrystal.spheres.multipole import solve
 
-_PORE = {"fcc": "octahedral", "sc": "cubic"}
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ def patch_capacitance(lattice: str = "fcc", rho: float = 0.8, a_c: float = 0.1, 
     spheres (radius a_c, which must fit the pore, ``cation_order``) for its capacitance matrix (App. C)."""
     geometry.check_lattice(lattice)
     rho = check_rho(rho)
-    free = geometry.electron_cation_distance(_PORE[lattice], lattice) - rho
+    free = geometry.electron_cation_distance(geometry.CATION_PORE[lattice], lattice) - rho
     if not (0 < a_c < free):
         raise ValueError(f"a_c must lie in (0, {free:.4f}) b for rho={rho} (got a_c={a_c})")
     if n < 2:
