@@ -384,12 +384,6 @@ def _row(claim_id: str) -> dict:
     return rows[claim_id]
 
 
-def paper_values() -> dict[str, dict]:
-    """Rows of ``data/paper_values.csv`` keyed by claim id (printed values, for comparison only)."""
-    with open(data_dir() / "paper_values.csv", newline="") as fh:
-        return {row["id"]: row for row in csv.DictReader(fh)}
-
-
 def paper_value(claim_id: str) -> float | None:
     """The number the paper prints for ``claim_id`` (``data/paper_values.csv``), or None if it prints none."""
     return _float_or_none(_row(claim_id)["paper_value"])
