@@ -28,6 +28,21 @@ def test_status_rules():
     assert claims.status_of(1.2, 1.0, 0.1) == "corrected"
 
 
+def test_paper_values_are_floats_or_none():
+    assert claims.paper_value("madelung.rocksalt") == 1.75
+    assert isinstance(claims.paper_value("madelung.rocksalt"), float)  # never the CSV's string
+    assert claims.paper_error("metal.fcc.single_pair_six") == 0.1
+    assert claims.paper_value("madelung.cscl") is None and claims.paper_error("madelung.cscl") is None
+    with pytest.raises(ValueError, match="no.such"):
+        claims.paper_value("no.such.claim")
+
+
+def test_every_note_is_a_function_of_the_computed_claim():
+    assert all(callable(rule.note) for rule in claims._COMPUTE.values())
+    (c,) = claims.registry(["dipoles.rocksalt.exact"])  # quotes the point-dipole value, computed now
+    assert f"{claims.dipoles.rocksalt_dipoles().point_conducting:.4f}" in c.note
+
+
 def test_paper_gain_for_octahedral_pores_is_corrected():
     (c,) = claims.registry(["gain.octahedral"])
     assert c.status == "corrected" and abs(c.value - c.paper_value) > c.paper_error

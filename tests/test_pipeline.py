@@ -83,3 +83,24 @@ def test_every_parameters_cell_line_is_understood_by_papermill():
         lines = [ln for ln in cells[0].source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
         inspected = sources.inspect_parameters(src)
         assert len(inspected) == len(lines), f"{src.name}: papermill reads {sorted(inspected)} from {lines}"
+
+
+def test_kernels_run_with_one_blas_thread_without_the_makefile(tmp_path):
+    """The chapters do not set OPENBLAS_NUM_THREADS themselves: the runner's workers give it to their
+    kernels (runner.KERNEL_ENV), also when the runner is started without the Makefile's environment."""
+    import os
+    import subprocess
+    import sys
+
+    import nbformat
+
+    from supercrystal.paths import ROOT
+
+    src = tmp_path / "blas.md"
+    src.write_text(TOY_CHAPTER.replace("print(a_nm)", "import os\nprint(os.environ.get('OPENBLAS_NUM_THREADS'))"))
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    res = subprocess.run([sys.executable, "-m", "supercrystal.book.runner", str(src), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True, cwd=ROOT, env=env)
+    assert res.returncode == 0, res
+    out = nbformat.read(tmp_path / "out" / "blas.ipynb", as_version=4)
+    assert out.cells[-1].outputs[0]["text"] == runner.KERNEL_ENV["OPENBLAS_NUM_THREADS"] + "\n"

@@ -17,6 +17,7 @@
   untouched, so that ``make book`` leaves a clean checkout when nothing changed.
 * Without ``--out`` the executed notebooks replace ``book/<chapter>.ipynb`` (the committed notebooks are
   derived: the executed ones, and nbval re-executes them to prove they reproduce).
+* The kernels run with :data:`KERNEL_ENV` (one BLAS thread) unless the caller's environment sets it.
 * ``SUPERCRYSTAL_REFRESH_CACHE=1`` (``make refresh-seed``): the chapters' slow results that the committed seed
   lacks are computed into it (:mod:`supercrystal.book.cache`).
 * Figure data go to ``--figure-dir`` (``make execute`` passes ``data/figures``), else to
@@ -53,6 +54,12 @@ from supercrystal.book.sources import chapters
 from supercrystal.book.notebooks import same_notebook
 from supercrystal.book.paramfiles import ParameterFileError, read_parameter_file
 from supercrystal.paths import NotACheckoutError, book_root, build_dir
+
+
+#: Environment of the chapters' kernels, unless already set: one BLAS thread (the multipole solver does
+#: many small matrix products, which a threaded OpenBLAS slows down many-fold on a loaded 2-core
+#: machine).  The one place the chapters get it from; the Makefile sets it for pytest's kernels too.
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1"}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -160,6 +167,7 @@ def _worker_main(spec_file: str) -> int:
     signal.signal(signal.SIGINT, _stop_worker)
     _die_with_parent(spec["parent"])
     os.environ["SUPERCRYSTAL_FIGURE_DIR"] = spec["figure_dir"]
+    os.environ.update({k: os.environ.get(k, v) for k, v in KERNEL_ENV.items()})  # the kernel inherits them
     try:
         res = execute_one(Path(spec["src"]), Path(spec["dst"]), spec["parameters"])
         result = {"ok": True, "seconds": res.seconds, "written": res.written}
