@@ -384,12 +384,13 @@ def dipole_tail(lattice: str, radii: np.ndarray, centre, axis, r_max: float = 40
 
 
 def pair_clusters(lattice: str, rho: float, kappas, order: int | None = None,
-                  near_order: int | None = None) -> PairClusters:
+                  near_order: int | None = None, n_shells: int | None = None) -> PairClusters:
     """Solve the single pair in clusters of 1 .. CLUSTER_SHELLS shells for each kappa (a minute or two).
 
     One coupling matrix serves every kappa and every cluster (the smaller clusters and the lower outer
     orders are sub-blocks of it).  Orders default to :func:`.metal.cluster_order` (nearest shell) and
-    :func:`.metal.default_order` (the nearest shell alone); the outer shells are at FAR_ORDER.
+    :func:`.metal.default_order` (the nearest shell alone); the outer shells are at FAR_ORDER;
+    ``n_shells`` defaults to CLUSTER_SHELLS[lattice].
     """
     geometry.check_lattice(lattice)
     rho = geometry.check_rho(rho)
@@ -397,7 +398,9 @@ def pair_clusters(lattice: str, rho: float, kappas, order: int | None = None,
     order = metal.cluster_order(rho) if order is None else int(order)
     near_order = max(metal.default_order(rho), order + 4) if near_order is None else int(near_order)
     far = min(order, FAR_ORDER)
-    n_max = CLUSTER_SHELLS[lattice]
+    n_max = CLUSTER_SHELLS[lattice] if n_shells is None else int(n_shells)
+    if n_max < 1:
+        raise ValueError(f"n_shells must be >= 1 (got n_shells={n_shells})")
     centres, radii = metal.cluster(lattice, n_max)
     d = np.linalg.norm(centres, axis=1)
     nearest = d <= d.min() + 1e-9
@@ -468,6 +471,8 @@ def converged_pair(c: PairClusters, kappa: float) -> ConvergedPair:
         raise ValueError(f"kappa={kappa} was not solved (have {list(c.kappas)})")
     a = int(hit[0])
     e, n = c.energy[a], len(c.radii) - 1
+    if n < 2:
+        raise ValueError(f"the extrapolation needs clusters of at least 3 shells (got {n + 1})")
     lim = _fit(c.tail_midpoint, e, n)
     err = abs(lim - _fit(c.tail_midpoint, e, n - 1)) + abs(lim - _fit(c.tail_origin, e, n))
     correction = c.near[a] - e[0]
@@ -575,3 +580,23 @@ def filled_lattice(lattice: str, rho: float, kappa: float, order: int | None = N
     if order < 4:
         raise ValueError(f"order must be >= 4 (got order={order})")
     return filled_energy(filled_coupling(lattice, rho, order, r_cut), kappa)
+
+
+# --------------------------------------------------------------------------- the answer of the command line
+@dataclass(frozen=True)
+class SpheresEnergy:
+    """Energy of the lattice of dielectric NCs (the ``supercrystal spheres`` answer).
+
+    energy, error : e^2/(eps_liquid b), isolated self-energies subtracted; method : "periodic" (filled),
+    "clusters" (single pair), or "metal-connected" (single pair at kappa = inf, rho = 1: Sec. IV's touching
+    conductors, which share their charge).
+    """
+
+    lattice: str
+    rho: float
+    kappa: float
+    state: str
+    energy: float
+    error: float
+    method: str
+    unit: str = UNIT
