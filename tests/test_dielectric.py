@@ -113,13 +113,21 @@ def test_filled_energy_falls_monotonically_with_kappa(lattice):
 
 def test_pair_clusters_at_infinite_kappa_are_the_metal_ones():
     # nearest shell and two shells (14 spheres), same orders: the same linear problem as metal's
-    # conductors of fixed charge, solved through the dielectric equations
-    c = de.pair_clusters("fcc", 0.9, (np.inf, 1.0), order=10, near_order=14, n_shells=2)
-    for shells in (1, 2):
+    # conductors of fixed charge, solved through the dielectric equations (by GMRES for the 3-shell cluster)
+    c = de.pair_clusters("fcc", 0.9, (np.inf, 1.0), order=10, near_order=14, n_shells=3)
+    for shells in (1, 2, 3):
         m = metal._pair_solution("fcc", 0.9, shells, 10, metal.FAR_ORDER)[0]
         assert c.energy[0, shells - 1] == pytest.approx(m, abs=1e-11)
-    assert c.near[0] == pytest.approx(metal.single_pair("fcc", 0.9, 1, 14).consistent, abs=1e-11)
+    assert c.near[0, 2] == pytest.approx(metal.single_pair("fcc", 0.9, 1, 14).consistent, abs=1e-11)
     assert np.all(c.energy[1] == -1 / np.sqrt(2))  # kappa = 1: the Coulomb pair, -1/d exactly
+
+
+def test_remainder_of_a_geometric_sequence_is_its_tail():
+    e = 1.0 + 0.3 * 0.25 ** np.arange(3)  # steps shrink by 4: what is left after e[2] is 1/3 of the last step
+    assert de.remainder(e) == pytest.approx(abs(e[2] - e[1]))  # never less than the last step
+    e = 1.0 + 0.3 * 0.8 ** np.arange(3)
+    assert de.remainder(e) == pytest.approx(abs(e[2] - 1.0))  # r/(1 - r) = 4 last steps: the exact tail
+    assert de.remainder([1.0, 1.1, 1.3]) == np.inf  # not converging
 
 
 def _evjen_cube(n):
