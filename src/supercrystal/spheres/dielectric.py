@@ -59,16 +59,26 @@ orders removes rows and columns of it symmetrically.
 The lattices (Sec. IV's geometry)
 ---------------------------------
 * single pair: a cation at the pore centre and an electron on a nearest NC in the empty lattice, in
-  clusters of growing size, extrapolated like :func:`.metal.converged_pair`;
+  clusters of 1 .. 5 shells (fcc, 92 spheres; sc 4 shells, 88) like :func:`.metal.converged_pair`, but
+  extrapolated in the lattice sum of the pair's squared dipole field over the spheres left out
+  (:func:`dipole_tail`) rather than in R^-3, and with every error measured (:class:`ConvergedPair`);
 * filled lattice: every NC holds an electron, every pore a cation, solved periodically as
   :func:`.metal.filled_lattice` does, with the dielectric response: u_full = -M/d +
   1/2 sum_lm (2l+1) a/(4 pi) A_lm phi0_lm.
 
 The gain u_s - u_full tends to Sec. III's (M - 1)/d at kappa = 1 and to Sec. IV's consistent gain as
-kappa -> infinity.  Contact (rho = 1): for finite kappa the touching spheres stay separate dielectrics
-(no charge can pass between them) and the expansion converges only algebraically in the order, so the
-error is estimated from three orders.  At kappa = infinity and rho = 1 the touching conductors exchange
-charge: Sec. IV's connected conductors, which :mod:`.metal` solves (see :func:`pair_energy`).
+kappa -> infinity.
+
+Contact (rho = 1).  For finite kappa the touching spheres stay separate dielectrics: no charge passes
+between them, the energies are finite and continuous at rho -> 1, and they are computed at rho = 1 itself.
+The potential is not analytic at the contact points, so the expansion converges more slowly there, the
+slower the larger kappa (nearest shell, step of 4 orders at L = 36: 7e-11 at kappa = 1.5, 6e-9 at 3,
+2e-6 at 8, 1.4e-4 at 30); the nearest shell alone is therefore solved up to order NEAR_ORDER_CONTACT = 36,
+and the truncation error is the geometric remainder estimated from three orders (:func:`remainder`).  At
+kappa = infinity and rho = 1 the fixed-charge problem has no limit in the order (the capacitance between
+touching conductors diverges); touching metal spheres share their charge, which is Sec. IV's connected
+conductors: the tasks take that case from :mod:`.metal` (the filled lattice needs no such care: by symmetry
+no charge flows there).
 """
 from __future__ import annotations
 
