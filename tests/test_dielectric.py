@@ -122,12 +122,13 @@ def test_pair_clusters_at_infinite_kappa_are_the_metal_ones():
     assert np.all(c.energy[1] == -1 / np.sqrt(2))  # kappa = 1: the Coulomb pair, -1/d exactly
 
 
-def test_remainder_of_a_geometric_sequence_is_its_tail():
-    e = 1.0 + 0.3 * 0.25 ** np.arange(3)  # steps shrink by 4: what is left after e[2] is 1/3 of the last step
-    assert de.remainder(e) == pytest.approx(abs(e[2] - e[1]))  # never less than the last step
-    e = 1.0 + 0.3 * 0.8 ** np.arange(3)
-    assert de.remainder(e) == pytest.approx(abs(e[2] - 1.0))  # r/(1 - r) = 4 last steps: the exact tail
-    assert de.remainder([1.0, 1.1, 1.3]) == np.inf  # not converging
+def test_remainder_of_a_power_law_is_its_tail():
+    orders = np.array([8, 10, 12])
+    e = 1.0 + 0.1 * orders**-2.5  # algebraic convergence (touching spheres): the tail is 0.1 * 12^-2.5
+    assert de.remainder(e, orders) == pytest.approx(0.1 * 12**-2.5, rel=1e-9)
+    e = 1.0 + 0.3 * 0.25 ** np.arange(3)  # geometric, fast: the estimate is the last step
+    assert de.remainder(e, orders) == pytest.approx(abs(e[2] - e[1]))
+    assert de.remainder([1.0, 1.1, 1.3], orders) == np.inf  # not converging
 
 
 def _evjen_cube(n):

@@ -73,8 +73,10 @@ Contact (rho = 1).  For finite kappa the touching spheres stay separate dielectr
 between them, the energies are finite and continuous at rho -> 1, and they are computed at rho = 1 itself.
 The potential is not analytic at the contact points, so the expansion converges more slowly there, the
 slower the larger kappa (nearest shell, step of 4 orders at L = 36: 7e-11 at kappa = 1.5, 6e-9 at 3,
-2e-6 at 8, 1.4e-4 at 30); the nearest shell alone is therefore solved up to order NEAR_ORDER_CONTACT = 36,
-and the truncation error is the geometric remainder estimated from three orders (:func:`remainder`).  At
+2e-6 at 8, 1.4e-4 at 30); the nearest shell alone is therefore solved up to order NEAR_ORDER_CONTACT = 36
+and the outer shells up to FAR_ORDER_CONTACT = 12 (measured on 3 shells at kappa = 8: steps of 2.6e-3,
+6.7e-4, 2.6e-4, 1.3e-4, 8.7e-5 from order 4 to 14), and each truncation error is the tail of a power law
+fitted through three orders (:func:`remainder`).  At
 kappa = infinity and rho = 1 the fixed-charge problem has no limit in the order (the capacitance between
 touching conductors diverges); touching metal spheres share their charge, which is Sec. IV's connected
 conductors: the tasks take that case from :mod:`.metal` (the filled lattice needs no such care: by symmetry
@@ -86,6 +88,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import lu_factor, lu_solve
+from scipy.optimize import brentq
 from scipy.sparse.linalg import LinearOperator, gmres
 
 from supercrystal.lattice import geometry
@@ -396,8 +399,9 @@ def dipole_tail(lattice: str, radii: np.ndarray, centre, axis, r_max: float = 40
     return np.array([w[d > rn + 1e-9].sum() + rest for rn in radii])
 
 
-#: order of the nearest shell alone at contact, where the expansion converges slowly (finite kappa)
-NEAR_ORDER_CONTACT = 36
+#: orders of the nearest shell alone and of the outer shells at contact, where the expansion converges
+#: slowly (finite kappa; the outer shells touch each other too)
+NEAR_ORDER_CONTACT, FAR_ORDER_CONTACT = 36, 12
 
 
 def pair_clusters(lattice: str, rho: float, kappas, order: int | None = None,
@@ -407,7 +411,7 @@ def pair_clusters(lattice: str, rho: float, kappas, order: int | None = None,
     One coupling matrix serves every kappa and every cluster (the smaller clusters and the lower orders
     are sub-blocks of it).  Orders default to :func:`.metal.cluster_order` (nearest shell in the clusters)
     and :func:`.metal.default_order` or order + 4 (the nearest shell alone; NEAR_ORDER_CONTACT at rho = 1);
-    the outer shells are at FAR_ORDER; ``n_shells`` defaults to CLUSTER_SHELLS[lattice] (>= 3).
+    the outer shells are at FAR_ORDER (FAR_ORDER_CONTACT at rho = 1); ``n_shells`` defaults to CLUSTER_SHELLS[lattice] (>= 3).
     """
     geometry.check_lattice(lattice)
     rho = geometry.check_rho(rho)
@@ -415,7 +419,7 @@ def pair_clusters(lattice: str, rho: float, kappas, order: int | None = None,
     order = metal.cluster_order(rho) if order is None else int(order)
     if near_order is None:
         near_order = NEAR_ORDER_CONTACT if rho >= 1.0 else max(metal.default_order(rho), order + 4)
-    far = min(order, FAR_ORDER)
+    far = min(order, FAR_ORDER_CONTACT if rho >= 1.0 else FAR_ORDER)
     n_max = CLUSTER_SHELLS[lattice] if n_shells is None else int(n_shells)
     if n_max < 3 or order < 5 or far < 5 or near_order < 9:
         raise ValueError(f"need n_shells >= 3 and orders >= 5, near_order >= 9 (got n_shells={n_max}, "
@@ -479,17 +483,28 @@ class ConvergedPair:
     radii: np.ndarray
 
 
-def remainder(e) -> float:
-    """Truncation error of the last of three energies at orders spaced equally.
+def remainder(e, orders) -> float:
+    """Truncation error of the last of three energies ``e`` computed at increasing ``orders``.
 
-    With the steps d0 = e1 - e0, d1 = e2 - e1 and r = |d1/d0|, a geometric tail leaves d1 r/(1 - r); the
-    estimate is |d1| max(1, r/(1 - r)) (never less than the last step), infinite if the steps do not shrink.
+    Fits E(L) = E_inf + c L^-p through the three (the algebraic convergence of touching spheres; a
+    geometric one shows up as a large p) and returns the tail |c| L^-p at the last order, never less than
+    the last step; infinite if the steps shrink more slowly than any power of L.
     """
-    d0, d1 = e[1] - e[0], e[2] - e[1]
+    (l0, l1, l2), d0, d1 = np.asarray(orders, float), e[1] - e[0], e[2] - e[1]
     if d1 == 0.0:
         return 0.0
-    r = abs(d1 / d0) if d0 != 0.0 else np.inf
-    return float(abs(d1) * max(1.0, r / (1.0 - r))) if r < 1.0 else float("inf")
+    ratio = abs(d1 / d0) if d0 != 0.0 else np.inf
+
+    def steps(p):  # (L1^-p - L2^-p) / (L0^-p - L1^-p), from log(L2/L1)/log(L1/L0) at p -> 0 down to 0
+        return (1.0 - (l1 / l2) ** p) / ((l1 / l0) ** p - 1.0)
+
+    if ratio >= steps(1e-9):
+        return float("inf")
+    if ratio <= steps(300.0):
+        return float(abs(d1))
+    p = brentq(lambda x: steps(x) - ratio, 1e-9, 300.0)
+    tail = abs(d1) / ((l2 / l1) ** p - 1.0)
+    return float(max(abs(d1), tail))
 
 
 def _fit(t: np.ndarray, e: np.ndarray, i: int) -> float:
@@ -514,7 +529,8 @@ def converged_pair(c: PairClusters, kappa: float) -> ConvergedPair:
     e, n = c.energy[a], len(c.radii) - 1
     lim = _fit(c.tail_midpoint, e, n)
     extrap = abs(lim - _fit(c.tail_midpoint, e, n - 1)) + abs(lim - _fit(c.tail_origin, e, n))
-    far, near = remainder(c.far[a]), remainder(c.near[a])
+    far = remainder(c.far[a], c.far_order + np.array([-4, -2, 0]))
+    near = remainder(c.near[a], c.near_order + np.array([-8, -4, 0]))
     nonadd = abs(c.near_step[a, 1] - c.near_step[a, 0])
     correction = c.near[a, 2] - e[0]
     err = extrap + far + near + nonadd + 1e-12
