@@ -53,6 +53,18 @@ def test_one_sphere_matches_the_legendre_series(kappa, s):
     assert g_ind == pytest.approx(legendre_series(a, kappa, s, r, cos_gamma), abs=1e-12)
 
 
+@pytest.mark.parametrize("call, words", [
+    (lambda: de.check_kappa(0.0), "kappa"), (lambda: de.check_kappa(float("nan")), "kappa"),
+    (lambda: de.solve([[0, 0, 0], [1.5, 0, 0]], 0.8, 4, 2.0, [[0, 0, 3]], [1.0]), "overlap"),
+    (lambda: de.solve([[0, 0, 0]], 0.8, 4, 2.0, [[0.1, 0, 0]], [1.0]), "inside a sphere"),
+    (lambda: de.filled_lattice("fcc", 1.2, 2.0), "rho"),
+    (lambda: de.pair_clusters("fcc", 0.8, 2.0, n_shells=2), "n_shells"),
+])
+def test_invalid_input_raises_naming_it(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
 def _three_spheres():
     centres = np.array([[0.0, 0.0, 0.0], [2.0, 0.1, -0.2], [-0.3, 1.9, 0.5]])
     radii = np.array([0.9, 0.8, 0.85])
