@@ -1,4 +1,4 @@
-"""Command line: ``supercrystal claims|voltages`` (also ``python -m supercrystal``).
+"""Command line: ``supercrystal claims|voltages|metal|spheres`` (also ``python -m supercrystal``).
 
 * ``claims [--format json|markdown] [--id ID ...]``: the claims registry, computed now.
 * ``voltages --a-nm A --b-nm B --eps-nc EPS --m-eff M --e-ion-ev E --pore P [--format json|text]``:
@@ -7,6 +7,10 @@
   [--definition consistent|paper] [--format json|text]``: the energy of Sec. IV's metallic-NC lattice in
   e^2/b with its estimated error and its provenance (cached or computed, the cache file, the code
   fingerprint: see :mod:`supercrystal.book.cache`).
+* ``spheres --lattice {fcc,sc} --rho R --eps-ratio K --state {single,filled} [--format json|text]``: the
+  energy of the lattice of dielectric NCs (kappa = eps_nc/eps_liquid = K, ``inf`` for conductors) in
+  e^2/(eps_liquid b) with its error and provenance; K = 1 gives Sec. III's point charges, ``inf`` Sec. IV's
+  consistent energies.
 
 Options are checked against the one declaration of the book's inputs (:mod:`supercrystal.inputs`: the
 radii are bounded as in the chapters, (0, 50] nm). Invalid input is reported in one line naming the
@@ -98,6 +102,23 @@ def _metal(args: argparse.Namespace) -> str:
             f"code fingerprint {prov.fingerprint})")
 
 
+def _spheres(args: argparse.Namespace) -> str:
+    from supercrystal.book import tasks  # the dielectric solver is imported only when asked for
+
+    res, prov = tasks.spheres_energy.run(args.lattice, args.rho, args.eps_ratio, args.state)
+    _finite(f"for rho={args.rho:g}, eps_ratio={args.eps_ratio:g}", energy=float(res.energy),
+            error=float(res.error))
+    kappa = args.eps_ratio if math.isfinite(args.eps_ratio) else "inf"
+    if args.format == "json":
+        return _dumps({"energy": float(res.energy), "error": float(res.error), "unit": res.unit,
+                       "lattice": args.lattice, "rho": args.rho, "eps_ratio": kappa, "state": args.state,
+                       "method": res.method, "provenance": prov.as_json()})
+    source = f"cached in {prov.cache_file}" if prov.cached else "computed now"
+    return (f"E = {res.energy:.10f} +- {res.error:.1e} {res.unit}  ({args.lattice}, rho = {args.rho:g}, "
+            f"eps_nc/eps_liquid = {kappa}, {args.state}, {res.method}; {source}, "
+            f"code fingerprint {prov.fingerprint})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     opt, doc = inputs.option, inputs.help_text
     p = inputs.ArgumentParser(prog="supercrystal", description=__doc__.splitlines()[0])
@@ -128,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
         m.add_argument(f"--{name}", type=opt(name), default=inputs.parameter(name).default, help=doc(name))
     m.add_argument("--format", choices=("json", "text"), default="text")
     m.set_defaults(run=_metal)
+
+    d = sub.add_parser("spheres", help="dielectric NCs (eps_nc/eps_liquid from 1 to inf), e^2/(eps_liquid b)")
+    for name in ("lattice", "rho", "state"):
+        d.add_argument(f"--{name}", type=opt(name), default=inputs.parameter(name).default, help=doc(name))
+    d.add_argument("--eps-ratio", type=opt("eps_ratio"), required=True, help=doc("eps_ratio"))
+    d.add_argument("--format", choices=("json", "text"), default="text")
+    d.set_defaults(run=_spheres)
     return p
 
 

@@ -59,8 +59,10 @@ class Range:
 
     def __contains__(self, x: float) -> bool:
         try:
-            if isinstance(x, bool) or not (isinstance(x, (int, float)) and math.isfinite(x)):
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or math.isnan(x):
                 return False
+            if math.isinf(x):  # only an infinite end that belongs to the range: (0, inf]
+                return (x == self.high and self.closed_high) or (x == self.low and self.closed_low)
         except OverflowError:  # an int too large for a float
             return False
         lo = x >= self.low if self.closed_low else x > self.low
@@ -166,7 +168,11 @@ class Parameter:
         """
         value = self.convert(value)
         if self.type == "float" and not math.isfinite(value):
-            raise ValueError(f"{self.name} must be finite (got {self.name}={value!r})")
+            open_ended = self.range is not None and math.isinf(self.range.high)  # (0, inf]: the range decides
+            if not open_ended:
+                raise ValueError(f"{self.name} must be finite (got {self.name}={value!r})")
+            if math.isnan(value):
+                raise ValueError(f"{self.name} must be a number, not NaN (got {self.name}={value!r})")
         if self.range is not None and value not in self.range:
             if not (self.zero_means and value == 0):
                 unit = f" {self.unit}" if self.unit else ""
@@ -258,6 +264,9 @@ _PARAMETERS = [
     _p("definition", "str", "consistent", "",
        "consistent (total energy minus self-energies) or paper (1/2 e phi at the cation)",
        choices=("consistent", "paper")),
+    # command line only (supercrystal spheres): polarizable NCs
+    _p("eps_ratio", "float", 1.0, "", "kappa = eps_nc/eps_liquid of the NC cores (1: Sec. III's uniform medium, "
+       "inf: Sec. IV's conductors)", "(0, inf]"),
 ]
 
 #: every input of the book (and of the command line), by name

@@ -15,7 +15,7 @@ import numpy as np
 from supercrystal import montecarlo
 from supercrystal.book.cache import prefetch, task
 from supercrystal.lattice import geometry
-from supercrystal.spheres import images, laplace, metal, patch
+from supercrystal.spheres import dielectric, images, laplace, metal, patch
 
 
 # --------------------------------------------------------------------------- Sec. IV: filled lattice
@@ -129,6 +129,80 @@ def energy_curves(lattice: str, rhos) -> metal.EnergyCurves:
     a = np.array(rows).T
     return metal.EnergyCurves(lattice=lattice, rho=rhos, six_consistent=a[0], six_paper=a[1], six_error=a[2],
                               connected=a[3], filled=a[4], filled_error=a[5])
+
+
+# --------------------------------------------------------------------------- beyond the paper: dielectric NCs
+@task
+def dielectric_pair_clusters(lattice: str, rho: float, kappas: tuple) -> dielectric.PairClusters:
+    """Single pair among dielectric spheres in clusters of growing size, for each kappa (a minute or two)."""
+    return dielectric.pair_clusters(lattice, rho, kappas)
+
+
+@task
+def dielectric_filled_coupling(lattice: str, rho: float, order: int, r_cut: float) -> dielectric.FilledCoupling:
+    """Lattice sums of the periodic filled lattice (:func:`supercrystal.spheres.dielectric.filled_coupling`)."""
+    return dielectric.filled_coupling(lattice, rho, order, r_cut)
+
+
+def dielectric_filled(lattice: str, rho: float, kappa: float, order: int | None = None,
+                      r_cut: float = 20.0) -> dielectric.FilledLattice:
+    """Filled lattice of dielectric spheres at ``order`` (default that of the metal, converged to ~1e-9)."""
+    rho = geometry.check_rho(rho)
+    order = metal.filled_default_order(rho) if order is None else int(order)
+    return dielectric.filled_energy(
+        dielectric_filled_coupling(geometry.check_lattice(lattice), rho, order, r_cut), kappa)
+
+
+def _spheres_answer(lattice, rho, kappa, state, energy, error, method) -> dielectric.SpheresEnergy:
+    return dielectric.SpheresEnergy(lattice=lattice, rho=rho, kappa=kappa, state=state, energy=float(energy),
+                                    error=float(error), method=method)
+
+
+@task
+def spheres_energy(lattice: str, rho: float, kappa: float, state: str) -> dielectric.SpheresEnergy:
+    """Energy of the lattice of dielectric NCs, e^2/(eps_liquid b), with its error (``supercrystal spheres``).
+
+    state "filled": periodic solution at the default order, error = change from order - 4.
+    state "single": clusters extrapolated (:func:`supercrystal.spheres.dielectric.converged_pair`).  At
+    kappa = inf and rho = 1 the touching conductors exchange charge: Sec. IV's converged pair of connected
+    conductors (consistent definition).
+    """
+    geometry.check_lattice(lattice)
+    rho = geometry.check_rho(rho)
+    kappa = dielectric.check_kappa(kappa)
+    metal.check_choice("state", state, dielectric.STATES)
+    if state == "filled":
+        f = dielectric_filled(lattice, rho, kappa)
+        lower = dielectric_filled(lattice, rho, kappa, f.order - 4)
+        return _spheres_answer(lattice, rho, kappa, state, f.energy, abs(f.energy - lower.energy) + 1e-12,
+                               "periodic")
+    if np.isinf(kappa) and rho >= 1.0:
+        c = converged_pair(lattice, rho)
+        return _spheres_answer(lattice, rho, kappa, state, c.consistent_limit, c.error, "metal-connected")
+    p = dielectric.converged_pair(dielectric_pair_clusters(lattice, rho, (kappa,)), kappa)
+    return _spheres_answer(lattice, rho, kappa, state, p.energy, p.error, "clusters")
+
+
+def dielectric_gain(lattice: str, rho: float, kappas) -> dict:
+    """u_s - u_full (> 0: cooperative) and its error for each kappa, e^2/(eps_liquid b), with one set of
+    clusters for all kappas: {"kappa", "single", "single_error", "filled", "filled_error", "gain", "error"}."""
+    rho = geometry.check_rho(rho)
+    kappas = tuple(float(dielectric.check_kappa(k)) for k in kappas)
+    finite = tuple(k for k in kappas if not (np.isinf(k) and rho >= 1.0))
+    clusters = dielectric_pair_clusters(lattice, rho, finite) if finite else None
+    rows = []
+    for k in kappas:
+        if k in finite:
+            p = dielectric.converged_pair(clusters, k)
+            s, se = p.energy, p.error
+        else:
+            c = converged_pair(lattice, rho)
+            s, se = c.consistent_limit, c.error
+        f = dielectric_filled(lattice, rho, k)
+        fe = abs(f.energy - dielectric_filled(lattice, rho, k, f.order - 4).energy) + 1e-12
+        rows.append((k, s, se, f.energy, fe, s - f.energy, se + fe))
+    a = np.array(rows).T
+    return dict(zip(("kappa", "single", "single_error", "filled", "filled_error", "gain", "error"), a))
 
 
 # --------------------------------------------------------------------------- Appendix C
