@@ -104,3 +104,17 @@ def test_kernels_run_with_one_blas_thread_without_the_makefile(tmp_path):
     assert res.returncode == 0, res
     out = nbformat.read(tmp_path / "out" / "blas.ipynb", as_version=4)
     assert out.cells[-1].outputs[0]["text"] == runner.KERNEL_ENV["OPENBLAS_NUM_THREADS"] + "\n"
+
+
+def test_whole_book_runs_the_longest_chapters_first_and_the_claims_last(tmp_path):
+    """The runner's schedule for a cold build: by the last run's time (logs/durations.json), unknown chapters
+    in their own order after the known long ones, and the claims registry (which reads every other chapter's
+    results) last."""
+    import json
+
+    (tmp_path / "durations.json").write_text(json.dumps({"sec4_metal": 680.0, "appB_laplace": 815.0,
+                                                         "claims": 900.0}))
+    tasks = [runner.Task(n, tmp_path / f"{n}.md", tmp_path / f"{n}.ipynb")
+             for n in ("sec1_introduction", "claims", "sec4_metal", "appB_laplace", "sec2_charging")]
+    order = [t.name for t in runner._schedule(tasks, tmp_path)]
+    assert order == ["appB_laplace", "sec4_metal", "sec1_introduction", "sec2_charging", "claims"]

@@ -275,14 +275,14 @@ def _schedule(tasks: list[Task], logs: Path) -> list[Task]:
 def run(tasks: list[Task], jobs: int, signals: _Signals | None = None, logs: Path | None = None) -> RunResult:
     """Execute ``tasks`` on ``jobs`` worker processes; one line per chapter; stop on SIGINT/SIGTERM.
 
-    The longest chapters start first and the summary chapters (:data:`SUMMARY_CHAPTERS`) only when the
-    others are done (:func:`_schedule`).  Each worker's output goes to ``logs/<chapter>.log`` (default
-    ``_build/logs``), and each chapter's time to ``logs/durations.json``.
+    Tasks start in the order given, except that the summary chapters (:data:`SUMMARY_CHAPTERS`) wait until
+    every other task is done.  Each worker's output goes to ``logs/<chapter>.log`` (default ``_build/logs``),
+    and each chapter's time to ``logs/durations.json`` (which :func:`_schedule` reads).
     """
     logs = logs or build_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     result = RunResult()
-    queue, running = _schedule(list(tasks), logs), {}
+    queue, running = list(tasks), {}
     total = len(tasks)
     own = signals is None
     signals = signals or _Signals()
@@ -504,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
         figures = args.figure_dir.resolve() if args.figure_dir else _default_figure_dir()
         out = args.out.resolve() if args.out else None
         tasks = [Task(p.stem, p, (out or p.parent) / f"{p.stem}.ipynb", None, figures) for p in selected]
+        if not args.chapter:  # the whole book: the longest chapters first, by their last run's time
+            tasks = _schedule(tasks, build_dir() / "logs")
         res = run(tasks, args.jobs)
         if res.signum is not None:
             return _interrupted(res.signum)
