@@ -218,3 +218,23 @@ def test_spheres_cli_at_unit_kappa_gives_point_charges_and_accepts_kappa_below_o
                         "json"], tmp_path)
     assert low.returncode == 0
     assert json.loads(low.stdout)["energy"] > _madelung_energy("fcc")  # cores that repel the field
+
+
+def test_gain_tends_to_the_metal_gain_as_one_over_kappa():
+    # rho = 0.9, nearest shell (Sec. IV's six spheres) and the periodic filled lattice at order 14: the gain
+    # u_s - u_full reaches metal's consistent gain (Sec. IV) like 1/kappa, the rate of every chi_l
+    rho, order = 0.9, 14
+    six, _ = metal.cluster("fcc", 1)
+    metal_gain = (metal.single_pair("fcc", rho, 1, order).consistent
+                  - metal.filled_lattice("fcc", rho, order=order).energy)
+    s = de.spheres(six, rho, order)
+    p = de.projections(s, de.pair_sites("fcc"))
+
+    def gain(kappa):
+        single = -1 / np.sqrt(2) + de.induced_energy(s, p, de.PAIR, kappa)
+        return single - de.filled_lattice("fcc", rho, kappa, order=order).energy
+
+    assert gain(np.inf) == pytest.approx(metal_gain, abs=1e-11)
+    d = [gain(k) - metal_gain for k in (1e2, 1e3)]
+    assert d[0] / d[1] == pytest.approx(10.0, rel=0.03)
+    assert gain(1.0) == pytest.approx(-1 / np.sqrt(2) - _madelung_energy("fcc"), abs=1e-14)  # Sec. III: (M - 1)/d
