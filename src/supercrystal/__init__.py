@@ -23,6 +23,7 @@ Physics
 
 Book side (imports the physics, never the reverse)
     book.cache              content-addressed cache: parameters + code fingerprint, verified reads, the seed
+    book.fingerprint        the code fingerprint of a task: its import closure, normalised, and its inputs
     book.tasks              the slow computations (Sec. IV, App. A-C, Sec. V) as named cached tasks
     inputs                  the one declaration of the book's inputs: default, unit, range, choices, rules
     paths                   the repository root and data/ (and a one-line refusal outside a checkout)

@@ -1,6 +1,7 @@
 """The book side, apart from the physics: results on disk, the claims registry, the chapter runner.
 
 * :mod:`~supercrystal.book.cache` -- the content-addressed cache (parameters + code fingerprint), the seed.
+* :mod:`~supercrystal.book.fingerprint` -- the code fingerprint of a task (import closure, normalised).
 * :mod:`~supercrystal.book.tasks` -- the slow computations the chapters, claims and CLI share, cached.
 * :mod:`~supercrystal.book.datafiles` -- figure data files (the numbers behind every figure).
 * :mod:`~supercrystal.book.claims` -- the registry of the paper's numerical claims, recomputed live.
