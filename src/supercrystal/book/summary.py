@@ -1,0 +1,339 @@
+"""The book's summary pages: the claims page, the intro's results at a glance (not physics).
+
+* :func:`format_value` -- a value rounded to its error (the error to one or two significant digits), an
+  exact value to five significant digits, a value below a detection floor as an upper bound.
+* :func:`typeset_unit` -- the registry's ASCII units (``e^2/(eps b)``) as TeX for MathJax.
+* :func:`anchor` -- a claim's HTML id (``claims.html#metal-fcc-filled``), so other pages link to a claim.
+* :func:`claims_html` -- the claims page: the counts and the errata first, then one narrow table (claim,
+  paper, this book, status badge) whose notes open on click (``<details>``).
+* :func:`glance_html` -- the intro's table of the paper's headline numbers beside the book's, each linked
+  to its row of the claims page.
+
+Every number comes from :func:`supercrystal.book.claims.registry`, computed when the page is executed.
+"""
+from __future__ import annotations
+
+import html
+import inspect
+import math
+import re
+from collections import Counter
+
+from supercrystal.book.claims import STATUSES, Claim
+
+#: the page of the claims registry (its HTML file, relative to the other pages of book/)
+CLAIMS_PAGE = "claims.html"
+
+#: the paper's headline numbers, shown on the intro page (ids of data/paper_values.csv)
+HEADLINE = ("madelung.rocksalt", "gain.octahedral", "gain.tetrahedral", "coulomb.1s1s",
+            "metal.fcc.single_pair_six", "metal.fcc.filled", "metal.sc.filled", "thermal.W_over_kT",
+            "disorder.dEq_over_kT", "mc.cooperativity_end_T", "mc.disorder_7pct_jump")
+
+#: badge colours of the statuses (background; the text is white)
+BADGE = {"reproduced": "#1a7f37", "corrected": "#b35900", "computed": "#0969da", "open": "#6e7781"}
+
+_MINUS = "\u2212"
+_SUPERSCRIPT = str.maketrans("0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b")
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", _MINUS)
+
+
+def _decimals_for(error: float) -> int:
+    """Decimal places that keep ``error`` to two significant digits if its first digit is 1 or 2 (the
+    Particle Data Group's rule, so that 0.14 is not rounded to 0.1), else to one; negative for tens."""
+    exponent = math.floor(math.log10(error))
+    lead = error / 10.0 ** exponent
+    if round(lead, 6) >= 9.5:  # 0.096 rounds to 0.1: one digit, one place less
+        return -(exponent + 1)
+    return -exponent + (1 if lead < 2.95 else 0)
+
+
+def _fixed(x: float, decimals: int) -> str:
+    if decimals > 0:
+        return f"{x:.{decimals}f}"
+    step = 10.0 ** (-decimals)
+    return f"{round(x / step) * step:.0f}"
+
+
+def _scientific(value: float, sig: int) -> str:
+    """``value`` to ``sig`` significant digits, a power of ten written as x 10^n (never 2.6e-09)."""
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    if -3 <= exponent <= 4:
+        decimals = max(0, sig - 1 - exponent)
+        return _minus(f"{value:.{decimals}f}")
+    mantissa = value / 10.0 ** exponent
+    if round(abs(mantissa), sig - 1) >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return _minus(f"{mantissa:.{sig - 1}f}") + " \u00d7 10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def _strip_zeros(text: str) -> str:
+    """1.0000 -> 1, -0.12500 -> -0.125 (an exact value has no trailing zeros to show)."""
+    head, sep, tail = text.partition(" ")
+    if "." in head:
+        head = head.rstrip("0").rstrip(".")
+    return head + sep + tail
+
+
+def format_value(value: float | None, error: float | None = None, floor: float | None = None) -> str:
+    """``value`` with its error, as a reader of a physics paper expects it.
+
+    * no value: an en dash;
+    * ``floor`` given and ``|value| <= max(error, 0)``: the quantity is below what the method detects, and
+      is written as the upper bound ``< floor`` (never ``0 +- 0``);
+    * no error (or zero: an exact computation): five significant digits, trailing zeros dropped (1.7476,
+      0.52861, -0.125);
+    * else the error to one significant digit, or two when its first digit is 1 or 2, and the value to
+      the same decimal place: ``316.5556 +- 9`` -> ``317 ± 9``, ``5.1652 +- 0.133`` -> ``5.17 ± 0.13``.
+      When that takes more than four decimals the error is written in parentheses on the last digits,
+      ``-1.5094427 +- 1.1e-7`` -> ``-1.50944277(11)``.
+
+    Minus signs are U+2212, powers of ten are ``x 10^n`` with superscripts.  Raises ValueError for a
+    non-finite value or a negative or non-finite error.
+    """
+    if value is None:
+        return "\u2013"
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"value must be finite (got {value!r})")
+    if error is not None:
+        error = float(error)
+        if not math.isfinite(error) or error < 0:
+            raise ValueError(f"error must be finite and >= 0 (got {error!r})")
+    if floor is not None:
+        if not floor > 0:
+            raise ValueError(f"floor must be > 0 (got {floor!r})")
+        if abs(value) <= max(error or 0.0, 0.0) or abs(value) < floor:
+            return "< " + format_value(floor)
+    if not error:
+        return _strip_zeros(_scientific(value, 5))
+    decimals = _decimals_for(error)
+    if decimals > 4:
+        digits = round(error * 10.0 ** decimals)
+        return _minus(_fixed(value, decimals)) + f"({digits})"
+    if value != 0 and abs(value) >= 1e5:
+        exponent = math.floor(math.log10(abs(value)))
+        scale = 10.0 ** exponent
+        return (f"({_minus(_fixed(value / scale, decimals + exponent))} \u00b1 "
+                f"{_fixed(error / scale, decimals + exponent)}) \u00d7 10" + str(exponent).translate(_SUPERSCRIPT))
+    return f"{_minus(_fixed(value, decimals))} \u00b1 {_fixed(error, decimals)}"
+
+
+# ------------------------------------------------------------------------------------------------ units
+#: units written as text (upright), not as math
+_TEXT_UNITS = {"eV", "meV", "V", "mV", "K", "nm", "s", "%"}
+
+
+def typeset_unit(unit: str) -> str:
+    """The registry's ASCII unit as TeX (without delimiters): ``e^2/(eps b)`` -> ``e^2/\\varepsilon b``,
+    ``e^2/(eps_i b)`` -> ``e^2/\\varepsilon_\\mathrm{i} b``, ``e^2/(eps (sqrt6/2) b)`` ->
+    ``e^2/(\\varepsilon\\,\\tfrac{\\sqrt{6}}{2}\\,b)``, ``k_B T`` -> ``k_\\mathrm{B} T``; an empty unit
+    gives ``""`` and a text unit (eV, V, mV, K, nm) ``\\mathrm{eV}``."""
+    unit = unit.strip()
+    if not unit:
+        return ""
+    if unit in _TEXT_UNITS:
+        return rf"\mathrm{{{unit}}}"
+    tex = unit
+    simple = re.search(r"/\(([^()]*)\)$", unit) is not None  # e^2/(eps b): no parentheses inside
+    tex = re.sub(r"\(sqrt(\d+)/(\d+)\)", r"\\tfrac{\\sqrt{\1}}{\2}", tex)
+    tex = re.sub(r"sqrt\(?(\d+)\)?", r"\\sqrt{\1}", tex)
+    tex = re.sub(r"\beps_i\b", r"\\varepsilon_\\mathrm{i}", tex)
+    tex = re.sub(r"\beps\b", r"\\varepsilon", tex)
+    tex = re.sub(r"\bk_B\b", r"k_\\mathrm{B}", tex)
+    tex = re.sub(r"\bT_R\b", r"T_\\mathrm{R}", tex)
+    # e^2/(X) with a simple X: physicists write e^2/eps b
+    if simple:
+        tex = re.sub(r"/\(([^()]*)\)$", r"/\1", tex)
+    return re.sub(r"\s+", r"\\,", tex)
+
+
+def _math(tex: str) -> str:
+    """Inline math as Sphinx writes it (MathJax typesets the elements of class ``math``)."""
+    return f'<span class="math notranslate nohighlight">\\({html.escape(tex)}\\)</span>' if tex else ""
+
+
+def unit_html(unit: str) -> str:
+    """A unit for the HTML tables: typeset math, or nothing for a pure number."""
+    return _math(typeset_unit(unit))
+
+
+# ------------------------------------------------------------------------------------------------ anchors
+def anchor(claim_id: str) -> str:
+    """The HTML id of a claim's row on the claims page: its id with dots as hyphens, ``claim-`` first
+    (``metal.fcc.filled`` -> ``claim-metal-fcc-filled``).  Raises ValueError for an id that is not
+    letters, digits, dots and underscores (the ids of data/paper_values.csv); lower case in the anchor."""
+    if not re.fullmatch(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*", claim_id):
+        raise ValueError(f"claim_id must be dotted words (got {claim_id!r})")
+    return "claim-" + claim_id.lower().replace(".", "-").replace("_", "-")
+
+
+def link(claim_id: str, page: str = CLAIMS_PAGE) -> str:
+    """The address of a claim's row, from another page of the book (``claims.html#claim-...``)."""
+    return f"{page}#{anchor(claim_id)}"
+
+
+# ------------------------------------------------------------------------------------------------ floors
+def detection_floor(claim_id: str) -> float | None:
+    """The smallest value the method behind a claim can tell from zero, or None.
+
+    The Monte Carlo jump of nu at the step (``mc.*_jump``) is the distance between the two modes of a kernel
+    density of the sampled nu with Gaussian kernels of width ``bandwidth`` (in steps); an equal mixture of
+    two Gaussians of width s has two modes only when they are more than 2 s apart, so a smaller jump reads
+    as none: the floor is 2 ``bandwidth`` (the default of :func:`supercrystal.montecarlo.thermo.transition`)."""
+    if claim_id.startswith("mc.") and claim_id.endswith("_jump"):
+        from supercrystal.montecarlo import thermo
+
+        return 2.0 * float(inspect.signature(thermo.transition).parameters["bandwidth"].default)
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ cells
+def paper_text(c: Claim) -> str:
+    """The paper's number with the accuracy its print implies (``-1.48 ± 0.01``), or a dash."""
+    if c.paper_value is None:
+        return "\u2013"
+    return paper_format(c.paper_value, c.paper_error)
+
+
+def paper_format(value: float, error: float | None) -> str:
+    """A printed number as the paper prints it (``0.51``), with its error only where that is more than half a
+    unit of the last printed digit, i.e. the paper's own error bar or an estimate (``-1.48 ± 0.01``)."""
+    text = f"{value:g}"
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    if error is None or math.isclose(error, 0.5 * 10.0 ** -decimals, rel_tol=1e-9):
+        return _minus(text)
+    return f"{_minus(text)} \u00b1 {error:g}"
+
+
+def book_text(c: Claim) -> str:
+    """The computed number rounded to its error (:func:`format_value`)."""
+    return format_value(c.value, c.error, detection_floor(c.id))
+
+
+def _with_unit(text: str, unit: str) -> str:
+    u = unit_html(unit)
+    return html.escape(text) if (not u or text == "\u2013") else f"{html.escape(text)}&nbsp;{u}"
+
+
+def badge(status: str) -> str:
+    """A coloured status badge (inline style: no stylesheet needed)."""
+    if status not in BADGE:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)} (got {status!r})")
+    return (f'<span class="claim-status claim-{status}" style="background:{BADGE[status]};color:#fff;'
+            f'border-radius:0.8em;padding:0.05em 0.6em;font-size:0.85em;white-space:nowrap">{status}</span>')
+
+
+#: units inside a note's text: e^2/(...) with one level of parentheses, e^2/b, k_B T (and T_R)
+_UNIT_IN_TEXT = re.compile(r"e\^2/\((?:[^()]|\([^()]*\))*\)|e\^2/[a-z]\b|k_B T(?:_R)?\b")
+
+
+_NUM = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+_WITH_ERROR = re.compile(rf"({_NUM}) ?\+- ?({_NUM})")
+_E_NOTATION = re.compile(r"(?<![\w.])(-?\d+(?:\.(\d+))?)e([-+]?\d+)\b")
+
+
+def _prose_numbers(text: str) -> str:
+    """Numbers of a note's text as on the rest of the page: ``x +- e`` rounded by :func:`format_value`,
+    ``3e-09`` as 3 x 10^-9, ``->`` as an arrow."""
+    text = _WITH_ERROR.sub(lambda m: format_value(float(m.group(1)), float(m.group(2))), text)
+    text = _E_NOTATION.sub(lambda m: _scientific(float(m.group(0)), 1 + len(m.group(2) or "")), text)
+    return text.replace("->", "\u2192").replace("+-", "\u00b1")
+
+
+def note_html(note: str) -> str:
+    """A claim's note (or quantity) as HTML: escaped, units typeset (:func:`typeset_unit`), numbers with
+    errors rounded (:func:`format_value`), no e-notation, ± for +-."""
+    out, last = [], 0
+    for m in _UNIT_IN_TEXT.finditer(note):
+        out += [html.escape(_prose_numbers(note[last:m.start()])), _math(typeset_unit(m.group()))]
+        last = m.end()
+    out.append(html.escape(_prose_numbers(note[last:])))
+    return "".join(out)
+
+
+def _where(c: Claim) -> str:
+    parts = [f"Sec. {c.section}"] + ([f"Eq. {c.equation}" if c.equation.startswith("(") else c.equation]
+                                      if c.equation else [])
+    return ", ".join(parts)
+
+
+_TABLE_STYLE = "width:100%;table-layout:auto;border-collapse:collapse"
+
+
+def claims_table(claims: list[Claim]) -> str:
+    """The narrow table of the claims page: claim (its note folded below it), paper, this book, status.
+    Each row's id is :func:`anchor` of its claim."""
+    rows = ['<table class="claims-table" style="' + _TABLE_STYLE + '">',
+            '<thead><tr><th style="text-align:left">claim</th><th style="text-align:right">paper</th>'
+            '<th style="text-align:right">this book</th><th>status</th></tr></thead>', "<tbody>"]
+    for c in claims:
+        rows.append(
+            f'<tr id="{anchor(c.id)}" style="vertical-align:top">'
+            f'<td><details><summary>{note_html(c.quantity)} '
+            f'<a class="headerlink" href="#{anchor(c.id)}" title="link to this claim">#</a></summary>'
+            f'<p style="font-size:0.9em;margin:0.3em 0">{note_html(c.note)}</p>'
+            f'<p style="font-size:0.8em;margin:0;color:#57606a">{html.escape(_where(c))} &middot; '
+            f'<code>{html.escape(c.id)}</code></p></details></td>'
+            f'<td style="text-align:right;white-space:nowrap">{_with_unit(paper_text(c), c.unit)}</td>'
+            f'<td style="text-align:right;white-space:nowrap">{_with_unit(book_text(c), c.unit)}</td>'
+            f'<td style="text-align:center">{badge(c.status)}</td></tr>')
+    rows += ["</tbody>", "</table>"]
+    return "\n".join(rows)
+
+
+def counts(claims: list[Claim]) -> dict[str, int]:
+    """How many claims have each status, in the order of :data:`STATUSES` (zeros left out)."""
+    n = Counter(c.status for c in claims)
+    return {s: n[s] for s in STATUSES if n[s]}
+
+
+def counts_html(claims: list[Claim]) -> str:
+    n = counts(claims)
+    parts = [f"{badge(s)}&nbsp;{k}" for s, k in n.items()]
+    return (f'<p class="claims-counts">{len(claims)} claims: ' + ", ".join(parts) + "</p>")
+
+
+def errata_html(claims: list[Claim]) -> str:
+    """The corrected claims: paper against book, linked to their rows, with the first clause of the note."""
+    items = []
+    for c in claims:
+        if c.status != "corrected":
+            continue
+        items.append(f'<li><a href="#{anchor(c.id)}">{note_html(c.quantity)}</a> ({html.escape(_where(c))}): '
+                     f'paper {_with_unit(paper_text(c), c.unit)}, this book {_with_unit(book_text(c), c.unit)}</li>')
+    if not items:
+        return "<p>No erratum: every printed number is reproduced.</p>"
+    return '<ul class="claims-errata">\n' + "\n".join(items) + "\n</ul>"
+
+
+def claims_html(claims: list[Claim]) -> str:
+    """The whole claims page body: counts, errata, then the table."""
+    return "\n".join([counts_html(claims), "<p><strong>Errata</strong> (the paper's printed numbers this book "
+                      "corrects; click a claim below for why):</p>", errata_html(claims), claims_table(claims)])
+
+
+def glance_html(claims: list[Claim], page: str = CLAIMS_PAGE) -> str:
+    """The intro's results at a glance: paper, this book and status of the headline claims (:data:`HEADLINE`,
+    in that order), each linked to its row of the claims page."""
+    by_id = {c.id: c for c in claims}
+    missing = [cid for cid in HEADLINE if cid not in by_id]
+    if missing:
+        raise ValueError(f"headline claims missing from the registry: {', '.join(missing)}")
+    rows = ['<table class="glance-table" style="' + _TABLE_STYLE + '">',
+            '<thead><tr><th style="text-align:left">result</th><th style="text-align:right">paper</th>'
+            '<th style="text-align:right">this book</th><th>status</th></tr></thead>', "<tbody>"]
+    for cid in HEADLINE:
+        c = by_id[cid]
+        rows.append(
+            f'<tr style="vertical-align:top"><td><a href="{link(cid, page)}">{note_html(c.quantity)}</a> '
+            f'<span style="font-size:0.8em;color:#57606a">({html.escape(_where(c))})</span></td>'
+            f'<td style="text-align:right;white-space:nowrap">{_with_unit(paper_text(c), c.unit)}</td>'
+            f'<td style="text-align:right;white-space:nowrap">{_with_unit(book_text(c), c.unit)}</td>'
+            f'<td style="text-align:center">{badge(c.status)}</td></tr>')
+    rows += ["</tbody>", "</table>"]
+    return "\n".join(rows)
