@@ -289,8 +289,10 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
     "appB_laplace": ("lattice", "rho", "fraction_small", "fraction_mid", "fraction_large", "n_coarse", "n_mid",
                      "n_fine", "n_demo", "rho_check"),
     "appC_inequality": ("rho_patch", "a_c"),
+    "intro": (),
     "claims": (),
     "rerun": (),
+    "status": (),
 }
 
 #: (chapter, declared name) -> the name the chapter's cell still uses, until the chapter is renamed

@@ -133,6 +133,9 @@ class Provenance:
     cached : read from a cache file (True) or computed in this process (False).
     cache_file : the file read or written (None if it could not be written).
     fingerprint : the code fingerprint of the task (16 hex digits shown).
+    seconds : the time of this call (reading the file, or computing).
+    compute_seconds : the time the result took to compute, when it was computed (this call, or the one
+    that wrote the cache file, if the file records it; None for files older than that record).
     """
 
     task: str
@@ -141,6 +144,7 @@ class Provenance:
     cache_file: str | None
     fingerprint: str
     seconds: float
+    compute_seconds: float | None = None
 
     def as_json(self) -> dict:
         return {"cached": self.cached, "cache_file": self.cache_file, "fingerprint": self.fingerprint}
@@ -172,6 +176,29 @@ def provenance_note(records: list[Provenance]) -> str:
     which = ", ".join(f"`{name}` {'/'.join(sorted(fps))}" for name, fps in sorted(tasks.items()))
     return (f"Slow results: {n_cached} read from the cache, {len(records) - n_cached} computed on this build "
             f"(task and code fingerprint: {which}).")
+
+
+#: environment variable naming a file to which every task call of this process is appended as one JSON line
+#: (task, cached, seconds, compute_seconds, prefetch): the book runner sets it for each chapter's kernel and
+#: keeps the summary in the executed notebook (:func:`supercrystal.book.runner.execution_record`)
+RECORD_ENV = "SUPERCRYSTAL_PROVENANCE_FILE"
+
+#: True in the worker processes of :func:`prefetch` (their calls compute what the chapter then reads)
+_IN_PREFETCH = False
+
+
+def _record(prov: Provenance) -> None:
+    path = os.environ.get(RECORD_ENV)
+    if not path:
+        return
+    line = json.dumps({"task": prov.task, "params": prov.params, "cached": prov.cached,
+                       "seconds": round(prov.seconds, 3), "compute_seconds": prov.compute_seconds,
+                       "prefetch": _IN_PREFETCH})
+    try:
+        with open(path, "a") as fh:  # one short line per write: appends of concurrent processes do not mix
+            fh.write(line + "\n")
+    except OSError:
+        pass
 
 
 def mark() -> int:
@@ -225,6 +252,7 @@ class Task:
         self.signature = inspect.signature(fn)
         self._memo: dict[str, Any] = {}
         self._fingerprint: str | None = None
+        self._read_seconds: float | None = None
         _REGISTRY[self.name] = self
 
     # ---- key
@@ -299,6 +327,7 @@ class Task:
         if key in self._memo:
             result, prov = self._memo[key]
             _LOG.append(prov)
+            _record(prov)
             return result, prov
         to_seed = writing_seed()
         found = None
@@ -310,18 +339,19 @@ class Task:
                     if to_seed and folder != seed_dir():  # the seed gets a copy of a valid user result
                         path = _copy_into(path, seed_dir()) or path
                     prov = Provenance(self.name, pjson, key not in _BUILT_HERE, str(path), fp,
-                                      time.perf_counter() - t0)
+                                      time.perf_counter() - t0, self._read_seconds)
                     break
         if found is None:
             result = self.fn(**params)
+            seconds = time.perf_counter() - t0
             target = seed_dir() if to_seed else user_dir()
-            written = self._write(target / f"{key}.npz", result, params, fp)
-            prov = Provenance(self.name, pjson, False, str(written) if written else None, fp,
-                              time.perf_counter() - t0)
+            written = self._write(target / f"{key}.npz", result, params, fp, seconds)
+            prov = Provenance(self.name, pjson, False, str(written) if written else None, fp, seconds, seconds)
         else:
             result = found
         self._memo[key] = (result, prov)
         _LOG.append(prov)
+        _record(prov)
         return result, prov
 
     def _read(self, path: Path, params: dict, fp: str, quiet: bool = False):
@@ -337,16 +367,17 @@ class Task:
             warn(f"cache file {path} holds another result (task, parameters or code fingerprint differ); "
                   "recomputing")
             return None
+        self._read_seconds = meta.get("seconds")  # the compute time the file records (newer files)
         try:
             return _from_arrays(arrays, meta["result"])
         except Exception as exc:  # noqa: BLE001
             warn(f"cache file {path} does not fit the result type ({type(exc).__name__}); recomputing")
             return None
 
-    def _write(self, path: Path, result, params: dict, fp: str) -> Path | None:
+    def _write(self, path: Path, result, params: dict, fp: str, seconds: float | None = None) -> Path | None:
         arrays, kind = _to_arrays(result)
         meta = {"task": self.name, "params": params, "fingerprint": fp, "result": kind,
-                "created": time.time()}
+                "created": time.time(), "seconds": None if seconds is None else round(seconds, 3)}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
@@ -376,10 +407,15 @@ def _run_call(call: tuple) -> str:
     """Worker of :func:`prefetch`: compute one task call (the result lands in the cache); its key."""
     from supercrystal.book import tasks  # noqa: F401 - defines every task in this process
 
-    name, args, kwargs = call
-    t = _REGISTRY[name]
-    t(*args, **kwargs)
-    return t.key(t.params(*args, **kwargs), t.fingerprint())
+    global _IN_PREFETCH
+    before, _IN_PREFETCH = _IN_PREFETCH, True
+    try:
+        name, args, kwargs = call
+        t = _REGISTRY[name]
+        t(*args, **kwargs)
+        return t.key(t.params(*args, **kwargs), t.fingerprint())
+    finally:
+        _IN_PREFETCH = before
 
 
 def prefetch(calls, jobs: int | None = None, progress=None) -> int:

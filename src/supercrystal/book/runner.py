@@ -77,30 +77,106 @@ class Executed:
     written: bool
 
 
+def _summarise_calls(lines: list[dict]) -> dict:
+    """The slow results of one execution from its task calls (:data:`supercrystal.book.cache.RECORD_ENV`):
+    each distinct result once, computed if any call computed it (a prefetch worker or the kernel),
+    with the compute time recorded for it (None if unknown), per task and in total."""
+    results: dict[tuple, dict] = {}
+    for r in lines:
+        k = (r["task"], r["params"])
+        cur = results.setdefault(k, {"task": r["task"], "computed": False, "compute_seconds": None})
+        cur["computed"] |= not r["cached"]
+        if r.get("compute_seconds") is not None:
+            cur["compute_seconds"] = max(cur["compute_seconds"] or 0.0, float(r["compute_seconds"]))
+    tasks: dict[str, dict] = {}
+    for res in results.values():
+        t = tasks.setdefault(res["task"], {"cached": 0, "computed": 0, "compute_seconds": 0.0, "timed": 0})
+        t["computed" if res["computed"] else "cached"] += 1
+        if res["compute_seconds"] is not None:
+            t["compute_seconds"] = round(t["compute_seconds"] + res["compute_seconds"], 1)
+            t["timed"] += 1
+    return {"cached": sum(t["cached"] for t in tasks.values()),
+            "computed": sum(t["computed"] for t in tasks.values()),
+            "tasks": dict(sorted(tasks.items()))}
+
+
+#: where the runner keeps a chapter's execution record in its executed notebook's metadata
+RECORD_KEY = "supercrystal"
+
+
+def execution_record(nb) -> dict | None:
+    """The execution record of an executed notebook (a path or a read notebook): ``finished`` (UTC, ISO
+    8601), ``seconds`` (wall time of the execution), ``slow_results`` (:func:`_summarise_calls`); None
+    if the notebook was executed before the runner kept one."""
+    import nbformat
+
+    if not hasattr(nb, "metadata"):
+        try:
+            nb = nbformat.read(nb, as_version=4)
+        except (OSError, ValueError):
+            return None
+    return nb.metadata.get(RECORD_KEY, {}).get("execution")
+
+
+def _same_record(a: dict | None, b: dict | None) -> bool:
+    """Whether two records say the same about the slow results (which were cached, which computed); the
+    times do not count, so that an unchanged chapter stays unchanged."""
+    def stable(r):
+        if not r:
+            return None
+        return {k: (v["cached"], v["computed"]) for k, v in r["slow_results"]["tasks"].items()}
+
+    return stable(a) == stable(b)
+
+
 def execute_one(src: Path, dst: Path, parameters: dict | None = None) -> Executed:
-    """Execute one chapter into ``dst``: atomically, and only if its outputs changed (:func:`same_notebook`)."""
+    """Execute one chapter into ``dst``: atomically, and only if its outputs changed (:func:`same_notebook`)
+    or its slow results came from elsewhere than last time (cache or computed, :func:`execution_record`).
+
+    The kernel appends each task call to a file (:data:`supercrystal.book.cache.RECORD_ENV`); the summary
+    is kept in the notebook's metadata (``metadata.supercrystal.execution``) with the end time and the
+    wall time, for the book's execution-status page."""
+    import datetime
+
+    import nbformat
     import papermill
+
+    from supercrystal.book import cache
 
     t0 = time.perf_counter()
     dst = Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
     partial = dst.with_name(f".{dst.name}.{os.getpid()}.partial")
+    previous_env = os.environ.get(cache.RECORD_ENV)
     with tempfile.TemporaryDirectory(prefix="supercrystal-") as tmp:
         _CLEANUP[:] = [Path(tmp), partial]
         try:
             clean = Path(tmp) / f"{Path(src).stem}.ipynb"
             out = Path(tmp) / f"executed-{Path(src).stem}.ipynb"
+            calls = Path(tmp) / "task-calls.jsonl"
+            calls.touch()
+            os.environ[cache.RECORD_ENV] = str(calls)  # the kernel inherits it
             sources.write_notebook(src, clean)
             papermill.execute_notebook(
                 str(clean), str(out), parameters=parameters or {}, cwd=str(Path(src).parent),
                 kernel_name="python3", progress_bar=False, log_output=False,
             )
-            if dst.exists() and same_notebook(dst, out):
+            lines = [json.loads(x) for x in calls.read_text().splitlines() if x.strip()]
+            record = {"finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                      "seconds": round(time.perf_counter() - t0, 1), "slow_results": _summarise_calls(lines)}
+            nb = nbformat.read(out, as_version=4)
+            nb.metadata.setdefault(RECORD_KEY, {})["execution"] = record
+            nbformat.write(nb, out)
+            if dst.exists() and same_notebook(dst, out) and _same_record(execution_record(dst), record):
                 return Executed(time.perf_counter() - t0, False)
             shutil.copyfile(out, partial)  # same folder as dst, so that the rename below is atomic
             os.replace(partial, dst)
         finally:
             _CLEANUP.clear()
+            if previous_env is None:
+                os.environ.pop(cache.RECORD_ENV, None)
+            else:
+                os.environ[cache.RECORD_ENV] = previous_env
     return Executed(time.perf_counter() - t0, True)
 
 
@@ -253,7 +329,8 @@ def _stop_processes(procs: list[subprocess.Popen], grace: float = 10.0) -> None:
 
 #: chapters that gather every other chapter's results (the claims registry): started when the others are
 #: done, so that on a cold cache they read what the others computed instead of computing it a second time
-SUMMARY_CHAPTERS = ("claims",)
+SUMMARY_CHAPTERS = ("claims", "intro", "rerun", "status")  # in this order, the status page last (it reads
+# the other notebooks' execution records, :func:`execution_record`)
 
 
 def _durations(logs: Path) -> dict[str, float]:
@@ -267,7 +344,8 @@ def _schedule(tasks: list[Task], logs: Path) -> list[Task]:
     """The longest chapters first (by their last run's time, kept in ``logs/durations.json``; unknown ones
     keep their order after the known long ones), the summary chapters last."""
     known = _durations(logs)
-    order = sorted(range(len(tasks)), key=lambda i: (tasks[i].name in SUMMARY_CHAPTERS,
+    last = {name: k for k, name in enumerate(SUMMARY_CHAPTERS)}
+    order = sorted(range(len(tasks)), key=lambda i: (tasks[i].name in last, last.get(tasks[i].name, 0),
                                                      -known.get(tasks[i].name, 0.0), i))
     return [tasks[i] for i in order]
 

@@ -86,7 +86,8 @@ def inspect_parameters(src: Path) -> dict[str, dict]:
 
 
 def chapters(root: Path = ROOT) -> list[Path]:
-    """Chapter sources in ``_toc.yml`` order (the entries whose ``.md`` is a MyST Markdown notebook)."""
-    files = re.findall(r"file:\s*(\S+)", (root / "_toc.yml").read_text())
+    """Chapter sources in ``_toc.yml`` order, the root page first (the entries whose ``.md`` is a MyST
+    Markdown notebook)."""
+    files = re.findall(r"^\s*(?:-\s*)?(?:root|file):\s*(\S+)", (root / "_toc.yml").read_text(), re.M)
     candidates = [root / f"{f.removesuffix('.md')}.md" for f in files]
     return [p for p in candidates if is_chapter_source(p)]

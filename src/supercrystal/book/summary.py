@@ -337,3 +337,162 @@ def glance_html(claims: list[Claim], page: str = CLAIMS_PAGE) -> str:
             f'<td style="text-align:center">{badge(c.status)}</td></tr>')
     rows += ["</tbody>", "</table>"]
     return "\n".join(rows)
+
+
+# ------------------------------------------------------------------------------------------------ execution
+def chapter_title(src) -> str:
+    """The first ``# `` heading of a chapter source (its page title)."""
+    from pathlib import Path
+
+    for line in Path(src).read_text().splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return Path(src).stem
+
+
+def _seconds_text(seconds: float | None) -> str:
+    """A duration as a reader wants it: 4 s, 38 s, 2.5 min, 1.3 h (two significant digits at most)."""
+    if seconds is None:
+        return "\u2013"
+    if seconds < 1:
+        return "< 1 s"
+    if seconds < 90:
+        return f"{seconds:.2g} s" if seconds < 10 else f"{round(seconds):d} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.2g} min"
+    return f"{seconds / 3600:.2g} h"
+
+
+def execution_rows(root=None, skip=("status",)) -> list[dict]:
+    """One row per chapter (``_toc.yml`` order) from its committed executed notebook: ``chapter``, ``title``,
+    ``finished`` (UTC), ``seconds`` (the runner's wall time, else papermill's), ``cached`` and ``computed``
+    slow results and their recorded ``compute_seconds`` (None where not recorded)."""
+    import nbformat
+
+    from supercrystal.book import runner, sources
+    from supercrystal.paths import ROOT
+
+    root = ROOT if root is None else root
+    rows = []
+    for src in sources.chapters(root):
+        if src.stem in skip:
+            continue
+        nb_path = src.with_suffix(".ipynb")
+        row = {"chapter": src.stem, "title": chapter_title(src), "finished": None, "seconds": None,
+               "cached": None, "computed": None, "compute_seconds": None, "tasks": {}}
+        if nb_path.exists():
+            nb = nbformat.read(nb_path, as_version=4)
+            pm = nb.metadata.get("papermill", {})
+            row["finished"], row["seconds"] = pm.get("end_time"), pm.get("duration")
+            rec = runner.execution_record(nb)
+            if rec:
+                slow = rec["slow_results"]
+                row.update(finished=rec["finished"], seconds=rec["seconds"], cached=slow["cached"],
+                           computed=slow["computed"], tasks=slow["tasks"])
+                timed = [t["compute_seconds"] for t in slow["tasks"].values() if t["timed"]]
+                row["compute_seconds"] = sum(timed) if timed else None
+        rows.append(row)
+    return rows
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "\u2013"
+    import datetime
+
+    t = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(datetime.timezone.utc)
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _slow_text(row: dict) -> str:
+    if row["cached"] is None:
+        return "not recorded"
+    n = row["cached"] + row["computed"]
+    if n == 0:
+        return "none"
+    if row["computed"] == 0:
+        return f"{n}, all from the cache"
+    if row["cached"] == 0:
+        return f"{n}, all recomputed"
+    return f"{n}: {row['cached']} from the cache, {row['computed']} recomputed"
+
+
+def execution_html(rows: list[dict]) -> str:
+    """The execution-status table: chapter, when it ran, run time, where its slow results came from."""
+    out = ['<table class="status-table" style="' + _TABLE_STYLE + '">',
+           '<thead><tr><th style="text-align:left">chapter</th><th>executed</th>'
+           '<th style="text-align:right">run time</th><th style="text-align:left">slow results</th>'
+           '</tr></thead>', "<tbody>"]
+    for r in rows:
+        out.append(
+            f'<tr><td><a href="{r["chapter"]}.html">{html.escape(r["title"])}</a></td>'
+            f'<td style="white-space:nowrap">{_when(r["finished"])}</td>'
+            f'<td style="text-align:right;white-space:nowrap">{_seconds_text(r["seconds"])}</td>'
+            f'<td>{html.escape(_slow_text(r))}</td></tr>')
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out)
+
+
+def recorded_compute_seconds(folders=None) -> dict[str, list[float]]:
+    """Compute times (s) that the cache files record, per task (files written since the cache records
+    them; older files are left out)."""
+    import json
+
+    import numpy as np
+
+    from supercrystal.book import cache
+
+    folders = (cache.seed_dir(), cache.user_dir()) if folders is None else folders
+    out: dict[str, list[float]] = {}
+    seen = set()
+    for folder in folders:
+        for path in sorted(folder.glob("*.npz")) if folder.is_dir() else ():
+            if path.name in seen:
+                continue
+            seen.add(path.name)
+            try:
+                with np.load(path, allow_pickle=False) as z:
+                    meta = json.loads(str(z["__meta__"]))
+            except Exception:  # noqa: BLE001 - an unreadable file records nothing
+                continue
+            if meta.get("seconds") is not None:
+                out.setdefault(meta["task"], []).append(float(meta["seconds"]))
+    return out
+
+
+def chapter_costs(rows: list[dict], recorded: dict[str, list[float]] | None = None) -> dict[str, dict]:
+    """What changing a chapter's parameters costs, measured: ``rerun`` (s), the chapter's last run time
+    (its slow results read from the cache), and ``recompute`` (s), the time its slow results took to compute
+    (recorded in its execution record, else the median recorded time of the same task in the cache files,
+    times the number of results), or None where no compute time is recorded; ``results`` their number."""
+    recorded = recorded_compute_seconds() if recorded is None else recorded
+    out = {}
+    for r in rows:
+        total, known, n = 0.0, True, 0
+        for name, t in r["tasks"].items():
+            count = t["cached"] + t["computed"]
+            n += count
+            missing = count - t["timed"]
+            total += t["compute_seconds"]
+            if missing:
+                times = sorted(recorded.get(name, []))
+                if times:
+                    total += missing * times[len(times) // 2]
+                else:
+                    known = False
+        out[r["chapter"]] = {"rerun": r["seconds"], "results": n if r["cached"] is not None else None,
+                             "recompute": (total if known else None) if r["cached"] is not None else None}
+    return out
+
+
+def cost_text(cost: dict) -> str:
+    """One line: the rerun time and, where the chapter has slow results, their compute time."""
+    text = f"re-executing it takes {_seconds_text(cost['rerun'])}"
+    if cost["results"] is None:
+        return text + " (its slow results are not recorded yet)"
+    if cost["results"] == 0:
+        return text + "; it has no slow results"
+    rec = cost["recompute"]
+    return text + (f"; a change that touches its {cost['results']} slow results recomputes them in up to "
+                   f"{_seconds_text(rec)}" if rec is not None else
+                   f"; its {cost['results']} slow results are cached (their compute time is not recorded yet)")
