@@ -12,15 +12,28 @@ FRESH  := $(CURDIR)/_build/fresh-figures
 # the tests' user cache: emptied each run, so a result missing from the seed is recomputed, never reused
 TESTCACHE := $(CURDIR)/_build/test-cache
 
-.PHONY: install execute refresh-seed html book test test-fast browser-test benchmarks clean
+.PHONY: lock install execute refresh-seed html book test test-fast browser-test benchmarks clean
 
-$(STAMP): pyproject.toml
+# the pinned environment (requirements.lock, written by `make lock`) as constraints: exactly the versions the
+# book was built and tested with; pyproject.toml keeps the lower bounds for a plain `pip install -e .`
+LOCK   := requirements.lock
+
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[test]"
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## rewrite requirements.lock from .venv: installs every extra (what is installed and fits stays; a new
+## dependency of pyproject.toml is resolved), then pins the installed closure of the project's requirements.
+## `make lock UPGRADE=1` upgrades everything to the newest versions pyproject.toml allows first.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet $(if $(UPGRADE),--upgrade --upgrade-strategy eager) -e ".[book,test,browser]"
+	$(BIN)/python -m supercrystal.lockfile $(LOCK)
+	touch $(STAMP)
 
 ## execute every chapter with papermill (in place: the committed notebooks are the executed ones), writing
 ## the committed figure data data/figures (the one target that does; any other run writes _build/figures)
