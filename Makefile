@@ -44,6 +44,7 @@ execute: $(STAMP)
 refresh-seed: $(STAMP)
 	SUPERCRYSTAL_REFRESH_CACHE=1 $(MAKE) execute
 	$(RUN) $(BIN)/python -m supercrystal.book.cache prune
+	$(RUN) $(BIN)/python -m supercrystal.book.cache times  # data/compute_times.json: the measured costs
 	$(MAKE) execute  # once more from the seed, so the chapters' provenance notes read "from the cache"
 
 ## render the executed notebooks to _build/html (Jupyter Book never executes: execute_notebooks off)

@@ -510,14 +510,62 @@ def seed_status(folder: Path | None = None) -> list[SeedEntry]:
 
 REFRESH_COMMAND = "make refresh-seed"
 
+#: measured compute times of the slow tasks (committed; read by the book's "Rerun this book" page)
+TIMES_FILE = "compute_times.json"
+
+
+def recorded_times(folders=None) -> dict[str, list[float]]:
+    """The compute times (s) the cache files record, per task (files written before the cache recorded
+    them are left out), from the seed and the user cache."""
+    folders = (seed_dir(), user_dir()) if folders is None else folders
+    out: dict[str, list[float]] = {}
+    seen = set()
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*.npz")) if Path(folder).is_dir() else ():
+            if path.name in seen:
+                continue
+            seen.add(path.name)
+            try:
+                with np.load(path, allow_pickle=False) as z:
+                    meta = json.loads(str(z["__meta__"]))
+            except Exception:  # noqa: BLE001 - an unreadable file records nothing
+                continue
+            if meta.get("seconds") is not None:
+                out.setdefault(meta["task"], []).append(float(meta["seconds"]))
+    return out
+
+
+def update_times(path: Path | None = None, folders=None) -> dict:
+    """Merge the recorded compute times into ``data/compute_times.json``: per task the median time of one
+    result and how many results it is the median of; a task with no recorded time keeps its entry."""
+    path = Path(path) if path is not None else data_dir() / TIMES_FILE
+    try:
+        old = json.loads(path.read_text())["tasks"]
+    except (OSError, ValueError, KeyError):
+        old = {}
+    for name, times in recorded_times(folders).items():
+        times = sorted(times)
+        old[name] = {"median_seconds": round(times[len(times) // 2], 1), "results": len(times),
+                     "machine": f"{os.cpu_count()} cores", "recorded": time.strftime("%Y-%m-%d", time.gmtime())}
+    data = {"about": "compute time of one result of each slow task, as the cache recorded it when computing "
+                     "(python -m supercrystal.book.cache times; make refresh-seed)",
+            "tasks": dict(sorted(old.items()))}
+    path.write_text(json.dumps(data, indent=1) + "\n")
+    return data
+
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m supercrystal.book.cache status|prune``: the seed against the current code."""
+    """``python -m supercrystal.book.cache status|prune|times``: the seed against the current code; ``times``
+    merges the compute times the cache files record into data/compute_times.json."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m supercrystal.book.cache", description=main.__doc__)
-    ap.add_argument("action", choices=("status", "prune"))
+    ap.add_argument("action", choices=("status", "prune", "times"))
     args = ap.parse_args(argv)
+    if args.action == "times":
+        data = update_times()
+        print(f"{data_dir() / TIMES_FILE}: {len(data['tasks'])} tasks")
+        return 0
     entries = seed_status()
     bad = [e for e in entries if e.status != "current"]
     for e in bad:

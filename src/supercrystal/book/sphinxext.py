@@ -86,4 +86,7 @@ def _config_inited(app, config) -> None:
 
 def setup(app):
     app.connect("config-inited", _config_inited, priority=100)  # before the theme reads its options
+    # MathJax on every page: the summary pages typeset units inside notebook outputs (raw HTML), which
+    # Sphinx does not count as math when it decides where to load MathJax
+    app.set_html_assets_policy("always")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -216,8 +216,10 @@ def book_text(c: Claim) -> str:
 
 
 def _with_unit(text: str, unit: str) -> str:
+    """A number (never broken) and its unit (on the next line if the column is narrow)."""
     u = unit_html(unit)
-    return html.escape(text) if (not u or text == "\u2013") else f"{html.escape(text)}&nbsp;{u}"
+    number = f'<span style="white-space:nowrap">{html.escape(text)}</span>'
+    return number if (not u or text == "\u2013") else f"{number} {u}"
 
 
 def badge(status: str) -> str:
@@ -263,12 +265,15 @@ def _where(c: Claim) -> str:
 
 
 _TABLE_STYLE = "width:100%;table-layout:auto;border-collapse:collapse"
+#: cell padding and row rules of the summary tables (one <style> element before each table)
+_STYLE = ("<style>.claims-table td, .claims-table th, .glance-table td, .glance-table th, .status-table td, "
+          ".status-table th {padding:0.3em 0.45em; border-bottom:1px solid #d0d7de}</style>")
 
 
 def claims_table(claims: list[Claim]) -> str:
     """The narrow table of the claims page: claim (its note folded below it), paper, this book, status.
     Each row's id is :func:`anchor` of its claim."""
-    rows = ['<table class="claims-table" style="' + _TABLE_STYLE + '">',
+    rows = [_STYLE, '<table class="claims-table" style="' + _TABLE_STYLE + '">',
             '<thead><tr><th style="text-align:left">claim</th><th style="text-align:right">paper</th>'
             '<th style="text-align:right">this book</th><th>status</th></tr></thead>', "<tbody>"]
     for c in claims:
@@ -279,8 +284,8 @@ def claims_table(claims: list[Claim]) -> str:
             f'<p style="font-size:0.9em;margin:0.3em 0">{note_html(c.note)}</p>'
             f'<p style="font-size:0.8em;margin:0;color:#57606a">{html.escape(_where(c))} &middot; '
             f'<code>{html.escape(c.id)}</code></p></details></td>'
-            f'<td style="text-align:right;white-space:nowrap">{_with_unit(paper_text(c), c.unit)}</td>'
-            f'<td style="text-align:right;white-space:nowrap">{_with_unit(book_text(c), c.unit)}</td>'
+            f'<td style="text-align:right">{_with_unit(paper_text(c), c.unit)}</td>'
+            f'<td style="text-align:right">{_with_unit(book_text(c), c.unit)}</td>'
             f'<td style="text-align:center">{badge(c.status)}</td></tr>')
     rows += ["</tbody>", "</table>"]
     return "\n".join(rows)
@@ -324,7 +329,7 @@ def glance_html(claims: list[Claim], page: str = CLAIMS_PAGE) -> str:
     missing = [cid for cid in HEADLINE if cid not in by_id]
     if missing:
         raise ValueError(f"headline claims missing from the registry: {', '.join(missing)}")
-    rows = ['<table class="glance-table" style="' + _TABLE_STYLE + '">',
+    rows = [_STYLE, '<table class="glance-table" style="' + _TABLE_STYLE + '">',
             '<thead><tr><th style="text-align:left">result</th><th style="text-align:right">paper</th>'
             '<th style="text-align:right">this book</th><th>status</th></tr></thead>', "<tbody>"]
     for cid in HEADLINE:
@@ -332,8 +337,8 @@ def glance_html(claims: list[Claim], page: str = CLAIMS_PAGE) -> str:
         rows.append(
             f'<tr style="vertical-align:top"><td><a href="{link(cid, page)}">{note_html(c.quantity)}</a> '
             f'<span style="font-size:0.8em;color:#57606a">({html.escape(_where(c))})</span></td>'
-            f'<td style="text-align:right;white-space:nowrap">{_with_unit(paper_text(c), c.unit)}</td>'
-            f'<td style="text-align:right;white-space:nowrap">{_with_unit(book_text(c), c.unit)}</td>'
+            f'<td style="text-align:right">{_with_unit(paper_text(c), c.unit)}</td>'
+            f'<td style="text-align:right">{_with_unit(book_text(c), c.unit)}</td>'
             f'<td style="text-align:center">{badge(c.status)}</td></tr>')
     rows += ["</tbody>", "</table>"]
     return "\n".join(rows)
@@ -419,7 +424,7 @@ def _slow_text(row: dict) -> str:
 
 def execution_html(rows: list[dict]) -> str:
     """The execution-status table: chapter, when it ran, run time, where its slow results came from."""
-    out = ['<table class="status-table" style="' + _TABLE_STYLE + '">',
+    out = [_STYLE, '<table class="status-table" style="' + _TABLE_STYLE + '">',
            '<thead><tr><th style="text-align:left">chapter</th><th>executed</th>'
            '<th style="text-align:right">run time</th><th style="text-align:left">slow results</th>'
            '</tr></thead>', "<tbody>"]
@@ -433,38 +438,27 @@ def execution_html(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-def recorded_compute_seconds(folders=None) -> dict[str, list[float]]:
-    """Compute times (s) that the cache files record, per task (files written since the cache records
-    them; older files are left out)."""
+def recorded_compute_seconds() -> dict[str, float]:
+    """Median compute time (s) of one result of each slow task, measured (``data/compute_times.json``,
+    written by ``python -m supercrystal.book.cache times`` from the times the cache files record)."""
     import json
 
-    import numpy as np
-
     from supercrystal.book import cache
+    from supercrystal.paths import data_dir
 
-    folders = (cache.seed_dir(), cache.user_dir()) if folders is None else folders
-    out: dict[str, list[float]] = {}
-    seen = set()
-    for folder in folders:
-        for path in sorted(folder.glob("*.npz")) if folder.is_dir() else ():
-            if path.name in seen:
-                continue
-            seen.add(path.name)
-            try:
-                with np.load(path, allow_pickle=False) as z:
-                    meta = json.loads(str(z["__meta__"]))
-            except Exception:  # noqa: BLE001 - an unreadable file records nothing
-                continue
-            if meta.get("seconds") is not None:
-                out.setdefault(meta["task"], []).append(float(meta["seconds"]))
-    return out
+    try:
+        tasks = json.loads((data_dir() / cache.TIMES_FILE).read_text())["tasks"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {name: float(t["median_seconds"]) for name, t in tasks.items()}
 
 
-def chapter_costs(rows: list[dict], recorded: dict[str, list[float]] | None = None) -> dict[str, dict]:
+def chapter_costs(rows: list[dict], recorded: dict[str, float] | None = None) -> dict[str, dict]:
     """What changing a chapter's parameters costs, measured: ``rerun`` (s), the chapter's last run time
     (its slow results read from the cache), and ``recompute`` (s), the time its slow results took to compute
-    (recorded in its execution record, else the median recorded time of the same task in the cache files,
-    times the number of results), or None where no compute time is recorded; ``results`` their number."""
+    (recorded in its execution record, else the measured time of one result of the same task,
+    :func:`recorded_compute_seconds`, times the number of results), or None where a task's compute time
+    was never measured; ``results`` their number."""
     recorded = recorded_compute_seconds() if recorded is None else recorded
     out = {}
     for r in rows:
@@ -475,9 +469,8 @@ def chapter_costs(rows: list[dict], recorded: dict[str, list[float]] | None = No
             missing = count - t["timed"]
             total += t["compute_seconds"]
             if missing:
-                times = sorted(recorded.get(name, []))
-                if times:
-                    total += missing * times[len(times) // 2]
+                if name in recorded:
+                    total += missing * recorded[name]
                 else:
                     known = False
         out[r["chapter"]] = {"rerun": r["seconds"], "results": n if r["cached"] is not None else None,
