@@ -32,7 +32,10 @@ Book side (imports the physics, never the reverse)
     book.sources            the chapters' MyST Markdown sources and the notebooks derived from them
     book.paramfiles         parameter files read safely and checked against inputs; the chapters' cells
     book.notebooks          executed notebooks compared as nbval compares them ("nothing changed")
-    book.runner             papermill execution of the chapters (workers, signals, rerun books)
+    book.runner             papermill execution of the chapters (workers, signals, rerun books, records)
+    book.summary            the summary pages: claims table, results at a glance, execution status, costs
+    book.sphinxext          Sphinx extension: version stamp, repository and launch buttons
+    lockfile                requirements.lock: the installed closure of the project's requirements
     cli                     ``supercrystal claims|voltages|metal``
 """
 __version__ = "0.1.0"

@@ -10,7 +10,10 @@
 * :mod:`~supercrystal.book.paramfiles` -- parameter files (safe YAML, checked against :mod:`supercrystal.inputs`)
   and the chapters' ``parameters`` cells.
 * :mod:`~supercrystal.book.notebooks` -- executed notebooks compared as nbval compares them.
-* :mod:`~supercrystal.book.runner` -- papermill execution of the chapters: workers, signals, rerun books.
+* :mod:`~supercrystal.book.runner` -- papermill execution of the chapters: workers, signals, rerun books,
+  each chapter's execution record.
+* :mod:`~supercrystal.book.summary` -- the summary pages: claims table, results at a glance, execution status.
+* :mod:`~supercrystal.book.sphinxext` -- Sphinx extension: version stamp, repository and launch buttons.
 
 Nothing under :mod:`supercrystal.lattice`, :mod:`~supercrystal.semiconductor`, :mod:`~supercrystal.charging`,
 :mod:`~supercrystal.spheres` or :mod:`~supercrystal.montecarlo` imports from here.
