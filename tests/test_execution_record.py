@@ -72,8 +72,9 @@ def test_measured_times_are_merged_and_give_the_chapter_cost(user_cache, monkeyp
     row = {"chapter": "x", "seconds": 7.0, "cached": 3, "computed": 0,
            "tasks": {"mc_curve": {"cached": 3, "computed": 0, "compute_seconds": 0.0, "timed": 0}}}
     cost = summary.chapter_costs([row])["x"]
-    assert cost == {"rerun": 7.0, "results": 3, "recompute": 180.0}
-    assert "up to 3 min" in summary.cost_text(cost) and "takes 7 s" in summary.cost_text(cost)
+    assert cost == {"rerun": 7.0, "results": 3, "recompute": 180.0, "per_result": {"mc_curve": 60.0}}
+    text = summary.cost_text(cost)
+    assert "takes 7 s" in text and "`mc_curve` 60 s" in text and "from scratch about 3 min" in text
     unknown = dict(row, tasks={"pair_clusters": {"cached": 1, "computed": 0, "compute_seconds": 0.0, "timed": 0}})
     assert summary.chapter_costs([unknown])["x"]["recompute"] is None
 

@@ -473,19 +473,25 @@ def chapter_costs(rows: list[dict], recorded: dict[str, float] | None = None) ->
                     total += missing * recorded[name]
                 else:
                     known = False
+        per = {name: (t["compute_seconds"] / t["timed"] if t["timed"] else recorded.get(name))
+               for name, t in r["tasks"].items()}
         out[r["chapter"]] = {"rerun": r["seconds"], "results": n if r["cached"] is not None else None,
-                             "recompute": (total if known else None) if r["cached"] is not None else None}
+                             "recompute": (total if known else None) if r["cached"] is not None else None,
+                             "per_result": per}
     return out
 
 
 def cost_text(cost: dict) -> str:
-    """One line: the rerun time and, where the chapter has slow results, their compute time."""
+    """What a change costs, in Markdown: the rerun time and, where the chapter has slow results, the compute
+    time of one new result of each of its tasks and of all of them from scratch (measured, or "not measured")."""
     text = f"re-executing it takes {_seconds_text(cost['rerun'])}"
     if cost["results"] is None:
-        return text + " (its slow results are not recorded yet)"
+        return text + " (where its slow results come from is not recorded yet)."
     if cost["results"] == 0:
-        return text + "; it has no slow results"
-    rec = cost["recompute"]
-    return text + (f"; a change that touches its {cost['results']} slow results recomputes them in up to "
-                   f"{_seconds_text(rec)}" if rec is not None else
-                   f"; its {cost['results']} slow results are cached (their compute time is not recorded yet)")
+        return text + "; it has no slow results."
+    per = ", ".join(f"`{name}` {_seconds_text(t) if t is not None else 'not measured'}"
+                    for name, t in sorted(cost.get("per_result", {}).items()))
+    total = cost["recompute"]
+    return (text + f". Its {cost['results']} slow results come from the cache; a parameter they depend on "
+            f"makes new ones, each one taking {per}" +
+            (f"; all of them from scratch about {_seconds_text(total)}." if total is not None else "."))
