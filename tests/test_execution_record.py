@@ -82,3 +82,11 @@ def test_measured_times_are_merged_and_give_the_chapter_cost(user_cache, monkeyp
 def test_durations_read_as_a_physicist_writes_them():
     assert [summary._seconds_text(s) for s in (0.2, 4.3, 38.4, 150.0, 7200.0)] == \
         ["< 1 s", "4.3 s", "38 s", "2.5 min", "2 h"]
+
+
+def test_the_status_page_runs_after_every_chapter_whose_record_it_shows(tmp_path):
+    (tmp_path / "durations.json").write_text(json.dumps({"status": 99.0, "claims": 1.0, "sec4_metal": 5.0}))
+    names = ["status", "intro", "sec4_metal", "claims", "rerun", "sec1_introduction"]
+    order = [t.name for t in runner._schedule([runner.Task(n, tmp_path / f"{n}.md", tmp_path / f"{n}.ipynb")
+                                               for n in names], tmp_path)]
+    assert order == ["sec4_metal", "sec1_introduction", "claims", "intro", "rerun", "status"]
