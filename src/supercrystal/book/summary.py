@@ -492,6 +492,6 @@ def cost_text(cost: dict) -> str:
     per = ", ".join(f"`{name}` {_seconds_text(t) if t is not None else 'not measured'}"
                     for name, t in sorted(cost.get("per_result", {}).items()))
     total = cost["recompute"]
-    return (text + f". Its {cost['results']} slow results come from the cache; a parameter they depend on "
-            f"makes new ones, each one taking {per}" +
-            (f"; all of them from scratch about {_seconds_text(total)}." if total is not None else "."))
+    return (text + f". Its {cost['results']} slow results come from the cache; a change of a parameter they "
+            f"depend on needs new ones. One new result takes: {per}" +
+            (f"; all {cost['results']} from scratch about {_seconds_text(total)}." if total is not None else "."))
