@@ -76,8 +76,12 @@ def check(fig: Figure) -> None:
     """Raise ValueError if ``fig`` is wider than the column or has text below :data:`MIN_FONT_PT`."""
     width = fig.get_tightbbox(fig.canvas.get_renderer()).width + 2 * STYLE["savefig.pad_inches"]
     if width > FULL_WIDTH + 1e-9:
+        renderer = fig.canvas.get_renderer()
+        outside = [str(t.get_text())[:30] for t in _visible_texts(fig)
+                   if not fig.bbox.contains(*t.get_window_extent(renderer).p0)
+                   or not fig.bbox.contains(*t.get_window_extent(renderer).p1)]
         raise ValueError(f"figure width must be at most {FULL_WIDTH} in (got {width:g} in): the browser would "
-                         "shrink it and its text")
+                         f"shrink it and its text (text outside the figure: {outside[:5]})")
     small = sorted({(round(t.get_fontsize(), 2), t.get_text()[:30]) for t in _visible_texts(fig)
                     if t.get_fontsize() < MIN_FONT_PT - 1e-9})
     if small:
