@@ -48,6 +48,13 @@ def test_text_below_eight_points_is_refused():
         figures.check(_figure(fontsize=6.5))
 
 
+def test_a_string_plotted_as_a_number_is_refused():
+    fig = _figure()
+    fig.axes[0].plot([2.5], ["5"], "o")  # the paper's value as read from a CSV, not converted
+    with pytest.raises(ValueError, match="category axis"):
+        figures.check(fig)
+
+
 def test_style_has_no_text_below_eight_points():
     sizes = [figures.STYLE[k] for k in ("font.size", "axes.labelsize", "xtick.labelsize", "ytick.labelsize",
                                         "legend.fontsize", "axes.titlesize")]

@@ -31,6 +31,7 @@ import math
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from matplotlib.category import UnitData
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
@@ -73,7 +74,8 @@ def _visible_texts(fig: Figure):
 
 
 def check(fig: Figure) -> None:
-    """Raise ValueError if ``fig`` is wider than the column or has text below :data:`MIN_FONT_PT`."""
+    """Raise ValueError if ``fig`` is wider than the column, has text below :data:`MIN_FONT_PT`, or an axis
+    made of categories (a number that reached matplotlib as a string: no numeric ticks, the point misplaced)."""
     width = fig.get_tightbbox(fig.canvas.get_renderer()).width + 2 * STYLE["savefig.pad_inches"]
     if width > FULL_WIDTH + 1e-9:
         renderer = fig.canvas.get_renderer()
@@ -82,6 +84,11 @@ def check(fig: Figure) -> None:
                    or not fig.bbox.contains(*t.get_window_extent(renderer).p1)]
         raise ValueError(f"figure width must be at most {FULL_WIDTH} in (got {width:g} in): the browser would "
                          f"shrink it and its text (text outside the figure: {outside[:5]})")
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.units, UnitData):
+                raise ValueError(f"{axis.axis_name}-axis of {ax.get_title() or 'a panel'!r} is a category axis: "
+                                 "a plotted value is a string (convert it with float)")
     small = sorted({(round(t.get_fontsize(), 2), t.get_text()[:30]) for t in _visible_texts(fig)
                     if t.get_fontsize() < MIN_FONT_PT - 1e-9})
     if small:
