@@ -28,6 +28,7 @@ Book side (imports the physics, never the reverse)
     inputs                  the one declaration of the book's inputs: default, unit, range, choices, rules
     paths                   the repository root and data/ (and a one-line refusal outside a checkout)
     book.datafiles          figure data files (the numbers behind every figure)
+    book.figures            every figure's style and checks (column width, 8 pt text, numeric axes), SVG glue
     book.claims             the registry of the paper's numerical claims, recomputed live
     book.sources            the chapters' MyST Markdown sources and the notebooks derived from them
     book.paramfiles         parameter files read safely and checked against inputs; the chapters' cells

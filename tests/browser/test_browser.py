@@ -10,12 +10,16 @@ loads the page, waits for MathJax, and the test asserts that
 * every figure image loaded (natural width > 0), and every page with math has ``mjx-container`` elements
   and no ``mjx-merror`` (a formula MathJax rejected, shown in yellow, never on the console);
 * the console shows no errors except the theme's known harmless ones (allow-listed by message);
+* every figure image sits in a numbered figure with a caption (``figure > figcaption`` with a caption number)
+  and has real alt text (not empty, not a file name or hash), and is shown at no less than
+  :data:`MIN_SCALE` of its natural width (a figure scaled down shrinks its text below 8 pt);
 
-and saves a screenshot of each page under ``_build/screenshots/``.
+and saves a full-page screenshot of each page under ``_build/screenshots/``.
 """
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -30,6 +34,12 @@ PAGES = sorted(p for p in HTML.rglob("*.html")
 
 # Known console noise of sphinx-book-theme 1.x (see PIPELINE-NOTES): allowed by message.
 HARMLESS = ("favicon.ico", "invalid theme mode", "thebe", "Identifier 'thebe", "already been declared")
+
+# a figure drawn for the column (supercrystal.book.figures) is shown at its natural size; below this its text
+# (at least 8 pt as drawn) falls under about 5.6 pt
+MIN_SCALE = 0.7
+# alt text that is only a file name or a hash, as myst-nb writes when none is given
+FILE_LIKE = re.compile(r"^[\w./\\-]*(\.(png|svg|jpe?g|gif))?$")
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +78,12 @@ def test_page_renders_offline(driver, page):
         "  MathJax.startup.promise.then(() => done(true)).catch(() => done(false));"
         "} else { done(false); }")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SHOTS / (str(page.relative_to(HTML)).replace("/", "_") + ".png")))
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(int(height), 1600), 30000))  # the whole page in one screenshot
+    try:
+        driver.save_screenshot(str(SHOTS / (str(page.relative_to(HTML)).replace("/", "_") + ".png")))
+    finally:
+        driver.set_window_size(1280, 1600)
 
     urls = []
     for entry in driver.get_log("performance"):
@@ -86,9 +101,30 @@ def test_page_renders_offline(driver, page):
     for img in driver.find_elements("css selector", "main img"):
         width = driver.execute_script("return arguments[0].naturalWidth", img)
         assert width > 0, f"image did not load: {img.get_attribute('src')}"
+        check_figure(driver, img)
     if "output_png" in source or "cell_output" in source and "<img" in source:
         assert driver.find_elements("css selector", "main img"), "figure missing"
 
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"
               and not any(h in e["message"] for h in HARMLESS)]
     assert not errors, f"console errors: {errors}"
+
+
+def check_figure(driver, img) -> None:
+    """A figure image: numbered with a caption, real alt text, shown at >= MIN_SCALE of its natural width."""
+    src = img.get_attribute("src").rsplit("/", 1)[-1]
+    info = driver.execute_script(
+        "const img = arguments[0]; const fig = img.closest('figure');"
+        "const cap = fig ? fig.querySelector('figcaption') : null;"
+        "return {alt: img.getAttribute('alt') || '', natural: img.naturalWidth,"
+        "        shown: img.getBoundingClientRect().width,"
+        "        number: cap ? (cap.querySelector('.caption-number') || {}).textContent || '' : null,"
+        "        caption: cap ? cap.textContent.trim() : null};", img)
+    assert info["caption"] is not None, f"figure without a caption: {src}"
+    assert info["number"].strip(), f"figure without a number: {src}"
+    assert len(info["caption"]) > len(info["number"]) + 20, f"caption too short: {info['caption']!r}"
+    alt = info["alt"].strip()
+    assert alt and not FILE_LIKE.match(alt), f"figure {info['number'].strip()} has no alt text ({alt!r}): {src}"
+    scale = info["shown"] / info["natural"]
+    assert scale >= MIN_SCALE, (f"figure {info['number'].strip()} shown at {100 * scale:.0f} % of its natural "
+                                f"width ({info['shown']:.0f} of {info['natural']} px): its text is too small")

@@ -4,6 +4,8 @@
 * :mod:`~supercrystal.book.fingerprint` -- the code fingerprint of a task (import closure, normalised).
 * :mod:`~supercrystal.book.tasks` -- the slow computations the chapters, claims and CLI share, cached.
 * :mod:`~supercrystal.book.datafiles` -- figure data files (the numbers behind every figure).
+* :mod:`~supercrystal.book.figures` -- every figure's style, size and font checks, SVG output glued for a
+  numbered ``{glue:figure}`` with caption and alt text.
 * :mod:`~supercrystal.book.claims` -- the registry of the paper's numerical claims, recomputed live.
 * :mod:`~supercrystal.book.sources` -- the chapters' MyST Markdown sources (``book/<chapter>.md``) and the
   notebooks jupytext derives from them.
