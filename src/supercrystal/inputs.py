@@ -289,6 +289,7 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
     "appB_laplace": ("lattice", "rho", "fraction_small", "fraction_mid", "fraction_large", "n_coarse", "n_mid",
                      "n_fine", "n_demo", "rho_check"),
     "appC_inequality": ("rho_patch", "a_c"),
+    "polar": ("eps_liquid", "b_nm", "T_kelvin"),
     "claims": (),
     "rerun": (),
 }
