@@ -191,7 +191,7 @@ def _gain_sign_note(value, error) -> str:
     grid = ", ".join(f"{r:g}" for r in METAL_RHOS)
     return (f"smallest rho of the grid {grid} where the nearest-shell gain is zero within three times its "
             "error. The consistent gain u_s - u_full is positive on the grid for every rho < 1 "
-            f"({energies.collective_gain('octahedral'):.2f} e^2/b as rho -> 0, {g95:.3f} +- {e95:.3f} at "
+            f"({energies.collective_gain('octahedral'):.2f} e^2/b as rho -> 0, {g95:.4f} +- {e95:.1g} at "
             "rho = 0.95 for converged clusters) and vanishes at contact rho = 1 (within "
             f"{abs(g1) + e1:.0e}), the degenerate limit where the six touching spheres form one conductor "
             "and screen the cation completely; for isolated spheres the approach is only logarithmic in the gap")
