@@ -103,3 +103,12 @@ def test_metal_cli_json_matches_the_solver_and_says_where_it_came_from(tmp_path)
 def test_metal_cli_refuses_bad_input_naming_the_parameter(args, name):
     out = subprocess.run([sys.executable, "-m", "supercrystal", "metal", *args], capture_output=True, text=True)
     assert out.returncode == 2 and name in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_w_over_kt_tolerance_states_its_origin():
+    # issue #12: the +-1 under which W ~ 5 k_B T is "reproduced" is the precision of the print (one significant
+    # digit marked '~'), said in the note next to the number the tolerance applies to
+    (c,) = claims.registry(["thermal.W_over_kT"])
+    assert c.paper_error == 1 and c.status == "reproduced"
+    assert "tolerance +-1 is the precision of the print" in c.note and "'W ~ 5 k_B T_R'" in c.note
+    assert abs(c.value - c.paper_value) <= c.paper_error

@@ -238,3 +238,31 @@ def test_gain_tends_to_the_metal_gain_as_one_over_kappa():
     d = [gain(k) - metal_gain for k in (1e2, 1e3)]
     assert d[0] / d[1] == pytest.approx(10.0, rel=0.03)
     assert gain(1.0) == pytest.approx(-1 / np.sqrt(2) - _madelung_energy("fcc"), abs=1e-14)  # Sec. III: (M - 1)/d
+
+
+@pytest.mark.parametrize("lattice", ["fcc", "sc"])
+def test_gain_table_ends_are_sec3_and_sec4(lattice, monkeypatch):
+    # the two ends of the polar chapter's table through the dielectric solver, against independent code:
+    # kappa = 1 is Sec. III's point-charge gain (M - 1)/d (Ewald Madelung constants), kappa = inf Sec. IV's
+    # consistent gain (conducting-sphere solver of metal, its own cluster extrapolation and filled lattice);
+    # small clusters (3 shells) and low orders, the same for both solvers
+    from supercrystal.semiconductor import energies
+
+    rho, order, near = 0.7, 6, 10
+    c = de.pair_clusters(lattice, rho, (1.0, np.inf), order=order, near_order=near, n_shells=3)
+
+    def gain(kappa):
+        return (de.converged_pair(c, kappa).energy
+                - de.filled_lattice(lattice, rho, kappa, order=metal.filled_default_order(rho)).energy)
+
+    point = energies.collective_gain("octahedral") if lattice == "fcc" else -1 / np.sqrt(3) - _madelung_energy("sc")
+    assert gain(1.0) == pytest.approx(point, abs=1e-12)
+    if lattice == "fcc":  # Sec. III's own number (0.5286)
+        assert gain(1.0) == pytest.approx(-1 / np.sqrt(2) - _madelung_energy("fcc"), abs=1e-12)
+    # Sec. IV: metal's clusters at the same orders (3 shells), its converged pair and filled lattice
+    monkeypatch.setitem(metal.CLUSTER_SHELLS, lattice, 3)
+    monkeypatch.setattr(metal, "cluster_order", lambda r: order)
+    monkeypatch.setattr(metal, "FAR_ORDER", order)
+    pair = metal.converged_pair(metal.cluster_energies(lattice, rho), metal.single_pair(lattice, rho, 1, near))
+    metal_gain = pair.consistent_limit - metal.filled_lattice(lattice, rho).energy
+    assert gain(np.inf) == pytest.approx(metal_gain, abs=1e-9)

@@ -205,6 +205,25 @@ def dielectric_gain(lattice: str, rho: float, kappas) -> dict:
     return dict(zip(("kappa", "single", "single_error", "filled", "filled_error", "gain", "error"), a))
 
 
+def dielectric_gains(lattice: str, rhos, kappas) -> list[dict]:
+    """:func:`dielectric_gain` on a grid of rho (a cold cache filled on every core: the clusters of each rho,
+    the filled lattice at its default order and 4 below, and at kappa = inf and rho = 1 Sec. IV's clusters)."""
+    geometry.check_lattice(lattice)
+    rhos = [geometry.check_rho(r) for r in np.atleast_1d(rhos)]
+    kappas = tuple(float(dielectric.check_kappa(k)) for k in kappas)
+    calls = []
+    for r in rhos:
+        finite = tuple(k for k in kappas if not (np.isinf(k) and r >= 1.0))
+        if finite:
+            calls.append((dielectric_pair_clusters, (lattice, r, finite)))
+        order = metal.filled_default_order(r)
+        calls += [(dielectric_filled_coupling, (lattice, r, o, 20.0)) for o in (order, order - 4)]
+        if len(finite) < len(kappas):
+            calls += [(pair_clusters, (lattice, r)), (nearest_shell_pair, (lattice, r, metal.default_order(r)))]
+    prefetch(calls)
+    return [dielectric_gain(lattice, r, kappas) for r in rhos]
+
+
 # --------------------------------------------------------------------------- Appendix C
 @task
 def patch_capacitance(lattice: str, rho: float, a_c: float, n: int, order: int,

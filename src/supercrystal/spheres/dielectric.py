@@ -59,9 +59,9 @@ orders removes rows and columns of it symmetrically.
 The lattices (Sec. IV's geometry)
 ---------------------------------
 * single pair: a cation at the pore centre and an electron on a nearest NC in the empty lattice, in
-  clusters of 1 .. 5 shells (fcc, 92 spheres; sc 4 shells, 88) like :func:`.metal.converged_pair`, but
+  clusters of 1 .. 5 shells (fcc, 92 spheres; sc 4 shells, 88) like :func:`.metal.converged_pair`,
   extrapolated in the lattice sum of the pair's squared dipole field over the spheres left out
-  (:func:`dipole_tail`) rather than in R^-3, and with every error measured (:class:`ConvergedPair`);
+  (:func:`dipole_tail`), with every error measured (:class:`ConvergedPair`);
 * filled lattice: every NC holds an electron, every pore a cation, solved periodically as
   :func:`.metal.filled_lattice` does, with the dielectric response: u_full = -M/d +
   1/2 sum_lm (2l+1) a/(4 pi) A_lm phi0_lm.
@@ -524,9 +524,10 @@ def converged_pair(c: PairClusters, kappa: float) -> ConvergedPair:
 
     The energy of the spheres outside a cluster falls like the sum of the squared dipole field of the pair
     over them, T_n (:func:`dipole_tail`), so E_n = E_inf + c T_n is fitted through the last two clusters
-    (Sec. IV's metal.converged_pair fits R^-3, which ignores the discreteness of the shells and moves by
-    ~1e-3 from one pair of clusters to the next; this fit moves by ~1e-4, and agrees with clusters of 7
-    shells, 164 spheres, within its error: measured at rho = 0.7, kappa = 3 and inf).
+    (a fit in R^-3 ignores the discreteness of the shells and moves by ~1e-3 from one pair of clusters to the
+    next; this fit moves by ~1e-4, and agrees with clusters of 7 shells, 164 spheres, within its error:
+    measured at rho = 0.7, kappa = 3 and inf, and at rho = 0.9, kappa = inf; Sec. IV's metal.converged_pair
+    uses the same fit).
     """
     kappa = check_kappa(kappa)
     hit = np.nonzero(c.kappas == kappa)[0]
