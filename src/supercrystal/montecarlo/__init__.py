@@ -20,9 +20,11 @@ Energies inside are in units of e^2/(eps b) and lengths in b; volts and kelvin e
 ``curves`` and ``runs`` only.  The names below are re-exported, so ``from supercrystal import montecarlo
 as mc; mc.run_curve(...)`` reaches every public function.
 """
+from supercrystal.montecarlo.pairtable import DENSE_SITES, PairTable
 from supercrystal.montecarlo.lattice import (LOG_G, STEP_STATES, MCLattice, MCModel, charges,
-                                             disordered_radii, energy, log_degeneracy, mc_lattice,
-                                             mc_model, model_from_arrays, neighbour_lists,
+                                             disordered_radii, energy, ewald_pair_table, log_degeneracy,
+                                             mc_lattice, mc_model, model_from_arrays, neighbour_lists,
+                                             pair_table_from_function, pair_table_from_rows,
                                              site_energies, state, step_states)
 from supercrystal.montecarlo.chains import MOVE_PROBS, Branch, Chain, block_error, run
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
@@ -36,10 +38,13 @@ from supercrystal.montecarlo.runs import (T_END_GRID_UNIT, T_END_RUN, WIDTH_SEED
                                           run_curve, run_peak_width)
 
 __all__ = [
+    # pairtable
+    "DENSE_SITES", "PairTable",
     # lattice
     "LOG_G", "STEP_STATES", "MCLattice", "MCModel", "charges", "disordered_radii", "energy",
-    "log_degeneracy", "mc_lattice", "mc_model", "model_from_arrays", "neighbour_lists", "site_energies",
-    "state", "step_states",
+    "ewald_pair_table", "log_degeneracy", "mc_lattice", "mc_model", "model_from_arrays",
+    "neighbour_lists", "pair_table_from_function", "pair_table_from_rows", "site_energies", "state",
+    "step_states",
     # chains
     "MOVE_PROBS", "Branch", "Chain", "block_error", "run",
     # thermo
