@@ -18,9 +18,9 @@ with the potentials stored in *grid order* (basis site, then cell x, y, z) the p
 basis site and one x plane is a contiguous slice of a table extended periodically in y and z (length
 2M - 1 each, :meth:`PairTable.kernel_arrays`), so the update is a run of contiguous, vectorised loops,
 as fast as the dense row at L = 6 and faster beyond, where the dense matrix no longer fits in cache.
-Below :data:`DENSE_SITES` sites the dense rows are faster still (one contiguous loop) and the kernel is
-given the dense expansion instead (the same values, the same arithmetic as before the table was made
-compact, so the chains are bitwise those of the dense implementation).
+Up to :data:`DENSE_SITES` sites the kernel is given the dense expansion instead (equally fast there; the
+same values and the same arithmetic as before the table was made compact, so the chains are bitwise
+those of the dense implementation).
 
 Sign and symmetry: values[b1, b2, d] = values[b2, b1, -d] (G symmetric); the constructors check it and
 store the symmetrised table.  Units are those of the caller (1/b for the Monte Carlo).
@@ -32,10 +32,11 @@ from functools import cached_property
 
 import numpy as np
 
-#: Up to this many sites the kernel runs on the dense expansion of the table (8 MB at 1024 sites):
-#: one contiguous row per move is the fastest update while the matrix stays in cache (L <= 4 with
-#: octahedral or tetrahedral pores; measured by benchmarks/bench_montecarlo.py).
-DENSE_SITES = 1024
+#: Up to this many sites the kernel runs on the dense expansion of the table (2 MB at 512 sites: the
+#: octahedral lattice at L <= 4, the default, and the gated layer of 16 x 16 NCs): there the two are
+#: equally fast and the dense rows reproduce the chains of the dense implementation bit for bit;
+#: beyond, the compact table is 3-4 times faster (benchmarks/bench_montecarlo.py).
+DENSE_SITES = 512
 #: :meth:`PairTable.dense` refuses tables larger than this many sites (0.5 GB).
 DENSE_MAX = 8192
 
