@@ -3,8 +3,11 @@
 The paper's Sec. V only *estimates* whether temperature and the size spread of the NCs destroy the delta
 peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules read bottom-up:
 
-    lattice      the periodic fcc super-crystal, its pores and Ewald pair table, the model's site
-                 energies (Eqs. 2, 11, 13) and grand Hamiltonian; filled states give Eqs. (5), (8), (11)
+    pairtable    the pair table stored by translation symmetry: O(N) memory, read by index
+                 arithmetic; a dense table is its one-cell case
+    lattice      the periodic fcc super-crystal (L <= 12), its pores and Ewald pair table, the model's
+                 site energies (Eqs. 2, 11, 13) and grand Hamiltonian; filled states give Eqs. (5), (8),
+                 (11); other Green's functions of the lattice enter as rows or a pair function
     kernel       the numba-compiled Metropolis kernel: neutral moves, spin weights, detailed balance
     chains       Markov chains through a list of voltages, block errors, the measured branch nu(mu)
     thermo       grand potentials by thermodynamic integration, the equilibrium step V*, its jump,

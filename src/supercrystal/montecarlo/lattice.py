@@ -8,8 +8,16 @@ c_p in {0, 1} cations.  The grand Hamiltonian, in units of e^2/(eps b) (eps unif
     H - mu N_el = sum_i [E_q,i n_i + E_r,i delta(n_i, 2)] + E_ion N_cat - mu N_el + U,
     U = 1/2 sum_ab q_a q_b G_ab,   q = -n_i at NC i, +c_p at pore p,
 
-mu = eV the electrochemical potential set by the gate, G the periodic Ewald pair table of
-:func:`supercrystal.lattice.ewald.supercell_pair_matrix` (units 1/b).
+mu = eV the electrochemical potential set by the gate, G the periodic Ewald pair table (units 1/b) of
+:func:`ewald_pair_table`: the sums of :func:`supercrystal.lattice.ewald.ewald_kernel`, stored by the
+translation symmetry of the lattice (:class:`~supercrystal.montecarlo.pairtable.PairTable`, O(N) memory,
+so that L = 12, 13,824 sites with octahedral pores, takes 1 MB instead of 1.5 GB).  The paper's Sec. V
+estimates, without computing it, how temperature and the size spread of the NCs broaden the steps of
+Fig. 4; this lattice is where the package computes it.
+
+Another Green's function of the same lattice (a dielectric one, say) enters through
+:func:`pair_table_from_rows` (G from one reference site per sublattice type to every site) or
+:func:`pair_table_from_function`, and ``mc_lattice(L, pore).with_table(table)``.
 
 Self and on-site convention.  G_aa is the interaction of a unit charge with its own periodic images (the
 point charge's self energy at distance 0 is excluded), so U is the complete Ewald energy of the periodic
@@ -118,8 +126,12 @@ def neighbour_lists(pos: np.ndarray, box: float, use_shell: bool) -> np.ndarray:
 def _shell(query: np.ndarray, data: np.ndarray, box: float, exclude_self: bool):
     """For each query point the data points within (1 + 1e-6) of the smallest query-data distance
     (minimum image in the cubic box), each list sorted; None if that distance is zero."""
-    tree = cKDTree(np.mod(data, box), boxsize=box)
-    q = np.mod(query, box)
+    def wrap(x):  # into [0, box): a tiny negative coordinate must not round up to box itself
+        x = np.mod(x, box)
+        return np.where(x >= box, 0.0, x)
+
+    tree = cKDTree(wrap(data), boxsize=box)
+    q = wrap(query)
     dist, _ = tree.query(q, k=2 if exclude_self else 1)
     rmin = float(np.min(dist[:, 1] if exclude_self else dist))
     if not rmin > 0:

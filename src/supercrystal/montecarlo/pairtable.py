@@ -1,4 +1,8 @@
-"""The Monte Carlo pair table stored by translation symmetry (Sec. V; the Ewald table of Sec. III's model).
+"""The pair table of the lattice Monte Carlo of Sec. V, stored by translation symmetry.
+
+The Monte Carlo computes what the paper's Sec. V estimates (the thermal and disorder broadening of the
+steps of Fig. 4) on Sec. III's model: point charges in a uniform dielectric, interacting through the
+periodic Ewald potential G of the super-crystal (:mod:`supercrystal.montecarlo.lattice`).
 
 The periodic super-crystal of :mod:`supercrystal.montecarlo.lattice` is L^3 conventional cubes, each with
 the same basis of ``nb`` sites (4 NCs and 4 octahedral or 8 tetrahedral pores).  Every cube translation
@@ -16,11 +20,12 @@ and the periodic lattices.
 The kernel never builds a row: after an accepted move it adds G[s, :] - G[i, :] to the potentials, and
 with the potentials stored in *grid order* (basis site, then cell x, y, z) the part of row s on one
 basis site and one x plane is a contiguous slice of a table extended periodically in y and z (length
-2M - 1 each, :meth:`PairTable.kernel_arrays`), so the update is a run of contiguous, vectorised loops,
-as fast as the dense row at L = 6 and faster beyond, where the dense matrix no longer fits in cache.
-Up to :data:`DENSE_SITES` sites the kernel is given the dense expansion instead (equally fast there; the
-same values and the same arithmetic as before the table was made compact, so the chains are bitwise
-those of the dense implementation).
+2M - 1 each, :meth:`PairTable.kernel_arrays`: 3.3 MB octahedral, 7.3 MB tetrahedral at L = 12), so the
+update is a run of contiguous, vectorised loops.  Measured (benchmarks/bench_montecarlo.py, CPU time per
+attempted move through the charging step at 300 K): from L = 5 on 1.2 to 2.8 times faster than the dense
+rows, which no longer fit in cache.  Up to :data:`DENSE_SITES` sites the kernel is given the dense
+expansion instead (equally fast there; the same values and the same arithmetic as before the table was
+made compact, so the chains are bitwise those of the dense implementation).
 
 Sign and symmetry: values[b1, b2, d] = values[b2, b1, -d] (G symmetric); the constructors check it and
 store the symmetrised table.  Units are those of the caller (1/b for the Monte Carlo).
@@ -35,7 +40,7 @@ import numpy as np
 #: Up to this many sites the kernel runs on the dense expansion of the table (2 MB at 512 sites: the
 #: octahedral lattice at L <= 4, the default, and the gated layer of 16 x 16 NCs): there the two are
 #: equally fast and the dense rows reproduce the chains of the dense implementation bit for bit;
-#: beyond, the compact table is 3-4 times faster (benchmarks/bench_montecarlo.py).
+#: beyond, the compact table is faster (1.2-2.8 times at L = 5-8, benchmarks/bench_montecarlo.py).
 DENSE_SITES = 512
 #: :meth:`PairTable.dense` refuses tables larger than this many sites (0.5 GB).
 DENSE_MAX = 8192
@@ -58,6 +63,10 @@ class PairTable:
     site_cells: np.ndarray
 
     def __post_init__(self):
+        # own read-only copies (the caller's arrays keep their flags)
+        object.__setattr__(self, "values", np.array(self.values, dtype=float))
+        object.__setattr__(self, "site_basis", np.array(self.site_basis, dtype=np.int64).reshape(-1))
+        object.__setattr__(self, "site_cells", np.array(self.site_cells, dtype=np.int64))
         v, b, c = self.values, self.site_basis, self.site_cells
         if v.ndim != 5 or v.shape[0] != v.shape[1]:
             raise ValueError(f"values must have shape (nb, nb, Mx, My, Mz) (got {v.shape})")
