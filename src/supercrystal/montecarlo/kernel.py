@@ -16,25 +16,29 @@ The pair table G is read by index arithmetic from its translation-symmetric form
 (:class:`supercrystal.montecarlo.pairtable.PairTable`, arrays of :meth:`~PairTable.kernel_arrays`):
 G[a, b] = ext[b_a, b_b, (x_b - x_a) mod Mx, y_b - y_a + My - 1, z_b - z_a + Mz - 1] for sites a = (basis
 b_a, cell x_a, y_a, z_a), and the potentials are kept in grid order (site a at phi[gidx[a]]), so that the
-update after a move is one contiguous loop per basis site and x plane.  A dense table is the case of one
-cell (grid (1, 1, 1)): then the update is one contiguous loop over the dense rows and the potentials are
-first computed by the same matrix product as before the table was compact, so a dense run reproduces
-the dense implementation's chain bit for bit.
+update after a move is one contiguous loop per basis site and x plane.  A dense table (the case of one
+cell) is passed as the 2-d matrix: numba then compiles the kernel a second time with the dense reads
+(the helpers below are overloaded on ext.ndim, resolved at compile time), which are the arithmetic of
+the dense implementation, so a dense run reproduces its chain bit for bit and at the same speed.
 """
 import numpy as np
 
 try:  # numba compiles the inner loop; without it the same code runs (slowly) in Python
     from numba import njit
+    from numba.extending import overload
 except ImportError:  # pragma: no cover
+    overload = None
+
     def njit(*args, **kwargs):
         if args and callable(args[0]):
             return args[0]
         return lambda f: f
 
 
-@njit(cache=True, inline="always")
 def _g(ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
-    """G[a, b] from the extended table (module docstring)."""
+    """G[a, b] (module docstring): ext[a, b] for a dense (2-d) table, else from the extended table."""
+    if ext.ndim == 2:
+        return ext[a, b]
     dx = sx[b] - sx[a]
     if dx < 0:
         dx += mx
@@ -42,16 +46,16 @@ def _g(ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
                * (2 * mz - 1) + sz[b] - sz[a] + mz - 1]
 
 
-@njit(cache=True, inline="always")
 def _add_difference(phi, ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
     """phi += G[a, :] - G[b, :] (phi in grid order)."""
-    if mx * my * mz == 1:  # dense: contiguous rows
-        n = nb
-        ga = ext[a * n:(a + 1) * n]
-        gb = ext[b * n:(b + 1) * n]
-        for k in range(n):
-            phi[k] += ga[k] - gb[k]
+    if ext.ndim == 2:
+        for k in range(len(phi)):
+            phi[k] += ext[a, k] - ext[b, k]
         return
+    _add_difference_compact(phi, ext, nb, mx, my, mz, sb, sx, sy, sz, a, b)
+
+
+def _add_difference_compact(phi, ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
     ey = 2 * my - 1
     ez = 2 * mz - 1
     length = (my - 1) * ez + mz  # the (y, z) plane of one x, padded rows included
@@ -77,13 +81,22 @@ def _add_difference(phi, ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
                 out[k] += ra[k] - rb[k]
 
 
-@njit(cache=True)
+def _site(gidx, ext, a):
+    """Where site a's potential is kept: a itself for a dense table, else gidx[a]."""
+    if ext.ndim == 2:
+        return a
+    return gidx[a]
+
+
 def _potentials(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, q):
     """phi = G q in grid order (padded), and 1/2 q.phi."""
-    if mx * my * mz == 1:  # dense: the matrix product of the dense implementation
-        g = ext.reshape((nb, nb))
-        phi = g @ q
+    if ext.ndim == 2:  # dense: the matrix product of the dense implementation
+        phi = ext @ q
         return phi, 0.5 * np.dot(q, phi)
+    return _potentials_compact(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, q)
+
+
+def _potentials_compact(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, q):
     ey = 2 * my - 1
     ez = 2 * mz - 1
     length = (my - 1) * ez + mz
@@ -111,12 +124,55 @@ def _potentials(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, q):
     return phi, 0.5 * u
 
 
+if overload is not None:  # numba: resolve the dense / compact choice at compile time, by ext.ndim
+    _add_difference_compact_jit = njit(cache=True)(_add_difference_compact)
+    _potentials_compact_jit = njit(cache=True)(_potentials_compact)
+
+    @overload(_g)
+    def _g_ol(ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
+        if ext.ndim == 2:
+            return lambda ext, nb, mx, my, mz, sb, sx, sy, sz, a, b: ext[a, b]
+
+        def compact(ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
+            dx = sx[b] - sx[a] + (mx if sx[b] < sx[a] else 0)
+            return ext[(((sb[a] * nb + sb[b]) * mx + dx) * (2 * my - 1) + sy[b] - sy[a] + my - 1)
+                       * (2 * mz - 1) + sz[b] - sz[a] + mz - 1]
+        return compact
+
+    @overload(_site)
+    def _site_ol(gidx, ext, a):
+        if ext.ndim == 2:
+            return lambda gidx, ext, a: a
+        return lambda gidx, ext, a: gidx[a]
+
+    @overload(_add_difference)
+    def _add_difference_ol(phi, ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
+        if ext.ndim == 2:
+            def dense(phi, ext, nb, mx, my, mz, sb, sx, sy, sz, a, b):
+                for k in range(len(phi)):
+                    phi[k] += ext[a, k] - ext[b, k]
+            return dense
+        return lambda phi, ext, nb, mx, my, mz, sb, sx, sy, sz, a, b: _add_difference_compact_jit(
+            phi, ext, nb, mx, my, mz, sb, sx, sy, sz, a, b)
+
+    @overload(_potentials)
+    def _potentials_ol(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, q):
+        if ext.ndim == 2:
+            def dense(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, q):
+                phi = ext @ q
+                return phi, 0.5 * np.dot(q, phi)
+            return dense
+        return lambda ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, q: _potentials_compact_jit(
+            ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, q)
+
+
 @njit(cache=True)
 def mc_kernel(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, n_nc, nc_nb, pore_nb, nc_pores, eq, er, e_ion,
               mus, beta, n, c, n_equil, n_measure, seed, p_pair, p_local, p_hop, n_min, n_max):
     """Metropolis chain over the voltages ``mus`` (in order, state carried over; n, c are updated in
     place), energies in e^2/(eps b), beta = 1/kT; the pair table as (ext, nb, mx, my, mz, sb, sx, sy,
-    sz, gidx) (:meth:`~supercrystal.montecarlo.pairtable.PairTable.kernel_arrays`); returns the
+    sz, gidx) (:meth:`~supercrystal.montecarlo.pairtable.PairTable.kernel_arrays`; ext 2-d: the dense
+    matrix, 1-d: the extended compact table); returns the
     per-sweep series of N_el and H (without -mu N), shape (len(mus), n_measure).  Moves that would take
     N_el outside [n_min, n_max] are rejected (a restricted ensemble; the check comes before any further
     random draw, so unrestricted bounds leave the random stream unchanged)."""
@@ -163,7 +219,7 @@ def mc_kernel(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, n_nc, nc_nb, pore_nb, n
                     if np.random.random() < 0.5:  # insert
                         if n[i] == 2 or c[p] == 1 or n_el >= n_max:
                             continue
-                        du = (-phi[gidx[i]] + phi[gidx[s]]
+                        du = (-phi[_site(gidx, ext, i)] + phi[_site(gidx, ext, s)]
                               + 0.5 * (_g(ext, nb, mx, my, mz, sb, sx, sy, sz, i, i)
                                        + _g(ext, nb, mx, my, mz, sb, sx, sy, sz, s, s))
                               - _g(ext, nb, mx, my, mz, sb, sx, sy, sz, i, s))
@@ -180,7 +236,7 @@ def mc_kernel(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, n_nc, nc_nb, pore_nb, n
                     else:  # remove
                         if n[i] == 0 or c[p] == 0 or n_el <= n_min:
                             continue
-                        du = (phi[gidx[i]] - phi[gidx[s]]
+                        du = (phi[_site(gidx, ext, i)] - phi[_site(gidx, ext, s)]
                               + 0.5 * (_g(ext, nb, mx, my, mz, sb, sx, sy, sz, i, i)
                                        + _g(ext, nb, mx, my, mz, sb, sx, sy, sz, s, s))
                               - _g(ext, nb, mx, my, mz, sb, sx, sy, sz, i, s))
@@ -199,7 +255,7 @@ def mc_kernel(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, n_nc, nc_nb, pore_nb, n
                     j = nc_nb[i, np.random.randint(0, k_nc)]
                     if n[i] == 0 or n[j] == 2:
                         continue
-                    du = (phi[gidx[i]] - phi[gidx[j]]
+                    du = (phi[_site(gidx, ext, i)] - phi[_site(gidx, ext, j)]
                           + 0.5 * (_g(ext, nb, mx, my, mz, sb, sx, sy, sz, i, i)
                                    + _g(ext, nb, mx, my, mz, sb, sx, sy, sz, j, j))
                           - _g(ext, nb, mx, my, mz, sb, sx, sy, sz, i, j))
@@ -222,7 +278,7 @@ def mc_kernel(ext, nb, mx, my, mz, sb, sx, sy, sz, gidx, n_nc, nc_nb, pore_nb, n
                         continue
                     s = n_nc + p
                     u = n_nc + t
-                    dh = (-phi[gidx[s]] + phi[gidx[u]]
+                    dh = (-phi[_site(gidx, ext, s)] + phi[_site(gidx, ext, u)]
                           + 0.5 * (_g(ext, nb, mx, my, mz, sb, sx, sy, sz, s, s)
                                    + _g(ext, nb, mx, my, mz, sb, sx, sy, sz, u, u))
                           - _g(ext, nb, mx, my, mz, sb, sx, sy, sz, s, u))

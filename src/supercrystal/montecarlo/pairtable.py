@@ -201,7 +201,8 @@ class PairTable:
         """Arguments of :func:`supercrystal.montecarlo.kernel.mc_kernel` for this table:
         (ext, nb, Mx, My, Mz, sb, sx, sy, sz, gidx).
 
-        ``dense``: True gives the dense expansion (nb = n, grid (1, 1, 1)); False the compact table
+        ``dense``: True gives the dense expansion (ext the (n, n) matrix, nb = n, grid (1, 1, 1)); False
+        the compact table
         extended periodically in y and z, ext[b1, b2, dx, Y, Z] = values[b1, b2, dx, Y - My + 1,
         Z - Mz + 1] (indices modulo the grid), with the potentials in grid order padded to
         (nb, Mx, My, 2Mz - 1) (gidx: each site's place); None: dense up to :data:`DENSE_SITES` sites.
@@ -215,7 +216,7 @@ class PairTable:
         n = self.n_sites
         z = np.zeros(n, np.int64)
         ar = np.arange(n, dtype=np.int64)
-        return (np.array(self.dense(), order="C").ravel(), n, 1, 1, 1, ar, z, z, z, ar)
+        return (np.array(self.dense(), order="C"), n, 1, 1, 1, ar, z, z, z, ar)
 
     @cached_property
     def _compact_arrays(self) -> tuple:
