@@ -91,8 +91,8 @@ def main() -> None:
 
 
 def _row(L, now, build, table, moves, same) -> str:
-    return (f"{L:>3} {now['sites']:>6} | {now['build']:8.2f} {build:>7} | {now['table'] / 1e6:9.2f} {table:>7} | "
-            f"{now['rss'] / 1e6:8.0f} | {1 / now['us']:9.1f} {moves:>7} | {same}")
+    return (f"{L:>3} {now['sites']:>6} | {now['build']:8.2f} {build:>7} | {now['table'] / 1e6:9.2f} "
+            f"{table:>7} | {now['rss'] / 1e6:8.0f} | {1 / now['us']:9.1f} {moves:>7} | {same}")
 
 
 if __name__ == "__main__":

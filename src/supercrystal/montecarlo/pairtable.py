@@ -22,10 +22,10 @@ with the potentials stored in *grid order* (basis site, then cell x, y, z) the p
 basis site and one x plane is a contiguous slice of a table extended periodically in y and z (length
 2M - 1 each, :meth:`PairTable.kernel_arrays`: 3.3 MB octahedral, 7.3 MB tetrahedral at L = 12), so the
 update is a run of contiguous, vectorised loops.  Measured (benchmarks/bench_montecarlo.py, CPU time per
-attempted move through the charging step at 300 K): from L = 5 on 1.2 to 2.8 times faster than the dense
-rows, which no longer fit in cache.  Up to :data:`DENSE_SITES` sites the kernel is given the dense
-expansion instead (equally fast there; the same values and the same arithmetic as before the table was
-made compact, so the chains are bitwise those of the dense implementation).
+attempted move through the charging step at 300 K): as fast as the dense rows at L = 5-6, 1.5-2 times
+faster at L = 7-8, where the dense matrix no longer fits in cache.  Up to :data:`DENSE_SITES` sites the
+kernel is given the dense expansion instead (equally fast there; the same values and the same arithmetic
+as before the table was made compact, so the chains are bitwise those of the dense implementation).
 
 Sign and symmetry: values[b1, b2, d] = values[b2, b1, -d] (G symmetric); the constructors check it and
 store the symmetrised table.  Units are those of the caller (1/b for the Monte Carlo).
@@ -40,7 +40,7 @@ import numpy as np
 #: Up to this many sites the kernel runs on the dense expansion of the table (2 MB at 512 sites: the
 #: octahedral lattice at L <= 4, the default, and the gated layer of 16 x 16 NCs): there the two are
 #: equally fast and the dense rows reproduce the chains of the dense implementation bit for bit;
-#: beyond, the compact table is faster (1.2-2.8 times at L = 5-8, benchmarks/bench_montecarlo.py).
+#: beyond, the compact table is as fast or faster (1.5-2 times at L = 7-8, bench_montecarlo.py).
 DENSE_SITES = 512
 #: :meth:`PairTable.dense` refuses tables larger than this many sites (0.5 GB).
 DENSE_MAX = 8192
