@@ -59,15 +59,21 @@ else
 book: execute html
 endif
 
-## unit tests, nbval on every committed chapter, and the figure-data regeneration check
+## unit tests and nbval on every committed chapter, spread over JOBS processes (pytest-xdist; --dist loadfile
+## keeps every cell of a notebook in one process, in order: nbval needs that), then the figure-data
+## regeneration check, which reads the figure files the notebooks have just written
+XDIST := -n $(JOBS) --dist loadfile
 test: $(STAMP)
 	rm -rf $(FRESH) $(TESTCACHE)
 	$(RUN) SUPERCRYSTAL_FIGURE_DIR=$(FRESH) SUPERCRYSTAL_CACHE_DIR=$(TESTCACHE) $(BIN)/python -m pytest -p no:cacheprovider \
-	  --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg book tests
+	  $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg book tests \
+	  --ignore=tests/test_figures.py
+	$(RUN) SUPERCRYSTAL_FIGURE_DIR=$(FRESH) SUPERCRYSTAL_CACHE_DIR=$(TESTCACHE) $(BIN)/python -m pytest -p no:cacheprovider \
+	  tests/test_figures.py
 
-## unit tests only (no notebooks)
+## unit tests only (no notebooks), spread over JOBS processes
 test-fast: $(STAMP)
-	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider tests
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider $(XDIST) tests
 
 ## the rendered book in headless Chromium: offline, figures and typeset math on every page
 browser-test: $(STAMP)

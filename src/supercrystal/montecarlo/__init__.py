@@ -3,8 +3,11 @@
 The paper's Sec. V only *estimates* whether temperature and the size spread of the NCs destroy the delta
 peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules read bottom-up:
 
-    lattice      the periodic fcc super-crystal, its pores and Ewald pair table, the model's site
-                 energies (Eqs. 2, 11, 13) and grand Hamiltonian; filled states give Eqs. (5), (8), (11)
+    pairtable    the pair table stored by translation symmetry: O(N) memory, read by index
+                 arithmetic; a dense table is its one-cell case
+    lattice      the periodic fcc super-crystal (L <= 12), its pores and Ewald pair table, the model's
+                 site energies (Eqs. 2, 11, 13) and grand Hamiltonian; filled states give Eqs. (5), (8),
+                 (11); other Green's functions of the lattice enter as rows or a pair function
     kernel       the numba-compiled Metropolis kernel: neutral moves, spin weights, detailed balance
     chains       Markov chains through a list of voltages, block errors, the measured branch nu(mu)
     thermo       grand potentials by thermodynamic integration, the equilibrium step V*, its jump,
@@ -20,9 +23,11 @@ Energies inside are in units of e^2/(eps b) and lengths in b; volts and kelvin e
 ``curves`` and ``runs`` only.  The names below are re-exported, so ``from supercrystal import montecarlo
 as mc; mc.run_curve(...)`` reaches every public function.
 """
+from supercrystal.montecarlo.pairtable import DENSE_SITES, PairTable
 from supercrystal.montecarlo.lattice import (LOG_G, STEP_STATES, MCLattice, MCModel, charges,
-                                             disordered_radii, energy, log_degeneracy, mc_lattice,
-                                             mc_model, model_from_arrays, neighbour_lists,
+                                             disordered_radii, energy, ewald_pair_table, log_degeneracy,
+                                             mc_lattice, mc_model, model_from_arrays, neighbour_lists,
+                                             pair_table_from_function, pair_table_from_rows,
                                              site_energies, state, step_states)
 from supercrystal.montecarlo.chains import MOVE_PROBS, Branch, Chain, block_error, run
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
@@ -36,10 +41,13 @@ from supercrystal.montecarlo.runs import (T_END_GRID_UNIT, T_END_RUN, WIDTH_SEED
                                           run_curve, run_peak_width)
 
 __all__ = [
+    # pairtable
+    "DENSE_SITES", "PairTable",
     # lattice
     "LOG_G", "STEP_STATES", "MCLattice", "MCModel", "charges", "disordered_radii", "energy",
-    "log_degeneracy", "mc_lattice", "mc_model", "model_from_arrays", "neighbour_lists", "site_energies",
-    "state", "step_states",
+    "ewald_pair_table", "log_degeneracy", "mc_lattice", "mc_model", "model_from_arrays",
+    "neighbour_lists", "pair_table_from_function", "pair_table_from_rows", "site_energies", "state",
+    "step_states",
     # chains
     "MOVE_PROBS", "Branch", "Chain", "block_error", "run",
     # thermo

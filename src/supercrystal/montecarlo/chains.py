@@ -40,13 +40,17 @@ class Chain:
 
 
 def run(model: MCModel, mus, kT: float, start: str | tuple = "empty", n_equil: int = 200,
-        n_measure: int = 1000, seed: int = 0, n_range: tuple | None = None) -> Chain:
+        n_measure: int = 1000, seed: int = 0, n_range: tuple | None = None,
+        dense: bool | None = None) -> Chain:
     """Run one Markov chain through the voltages ``mus`` (units of e^2/(eps b)) in the given order.
 
     A sweep is n_nc + n_pore attempted moves.  ``start`` is a :func:`state` kind or an (n, c) pair.
     ``n_range = (n_min, n_max)`` restricts the electron number to that interval (a phase-restricted
     ensemble, :func:`supercrystal.montecarlo.width.restricted_branch`; the start must lie inside);
-    None: unrestricted.  kT in e^2/(eps b); raises ValueError for kT <= 0 or non-positive sweep counts.
+    None: unrestricted.  ``dense``: how the kernel reads the pair table (True: the dense rows, False: the
+    translation-symmetric table, None: dense up to :data:`~supercrystal.montecarlo.pairtable.DENSE_SITES`
+    sites, the faster choice); the chain is the same either way (to rounding of the energies).
+    kT in e^2/(eps b); raises ValueError for kT <= 0 or non-positive sweep counts.
     """
     if not (np.isfinite(kT) and kT > 0):
         raise ValueError(f"kT must be positive (got kT={kT!r})")
@@ -62,10 +66,10 @@ def run(model: MCModel, mus, kT: float, start: str | tuple = "empty", n_equil: i
     if not n_min <= n.sum() <= n_max:
         raise ValueError(f"start has N_el = {n.sum()} outside n_range = ({n_min}, {n_max})")
     mus = np.atleast_1d(np.asarray(mus, dtype=float))
-    ns, es = mc_kernel(lat.G, lat.n_nc, lat.nc_neighbours, lat.pore_neighbours, lat.nc_pores,
-                       model.eq, model.er, float(model.e_ion), mus, 1.0 / kT, n, c, int(n_equil),
-                       int(n_measure), int(seed), MOVE_PROBS[0], MOVE_PROBS[1], MOVE_PROBS[2],
-                       n_min, n_max)
+    ns, es = mc_kernel(*lat.table.kernel_arrays(dense), lat.n_nc, lat.nc_neighbours,
+                       lat.pore_neighbours, lat.nc_pores, model.eq, model.er, float(model.e_ion), mus,
+                       1.0 / kT, n, c, int(n_equil), int(n_measure), int(seed), MOVE_PROBS[0],
+                       MOVE_PROBS[1], MOVE_PROBS[2], n_min, n_max)
     return Chain(mu=mus, kT=float(kT), n_series=ns, e_series=es, n=n, c=c)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from supercrystal.montecarlo.lattice import (MCLattice, MCModel, disordered_radii, mc_model,
                                              neighbour_lists, site_energies)
+from supercrystal.montecarlo.pairtable import PairTable
 
 
 def gate_layer_model(side: int = 16, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "CdSe",
@@ -57,13 +58,15 @@ def gate_layer_model(side: int = 16, a_nm: float = 2.0, b_nm: float = 2.5, mater
         far = d > 1e-9
         g0[k] = np.sum(1.0 / d[far]) - np.sum(1.0 / np.sqrt(d ** 2 + 4 * s * s))
     g0 += 2 * np.pi / area * (np.sqrt(R * R + 4 * s * s) - R)
-    # index of r_i - r_j on the periodic layer
-    diff = (ij[:, None, :] - ij[None, :, :]) % side
-    G_nc = g0[diff[..., 0] * side + diff[..., 1]]
-    G_nc = 0.5 * (G_nc + G_nc.T)
+    # G depends on r_j - r_i = d only (symmetrised as g(d) = (g0(d) + g0(-d)) / 2, so that G_ij = G_ji
+    # exactly): a translation-symmetric table, basis (NC, dummy), grid (1, side, side) of layer cells
+    g0 = g0.reshape(side, side)
+    g_sym = 0.5 * (g0[(-np.arange(side)) % side][:, (-np.arange(side)) % side] + g0)
     n = side * side
-    G = np.zeros((2 * n, 2 * n))
-    G[:n, :n] = G_nc
+    values = np.zeros((2, 2, 1, side, side))
+    values[0, 0, 0] = g_sym
+    cells = np.column_stack([np.zeros(n, np.int64), ij]).astype(np.int64)
+    table = PairTable.from_values(values, np.repeat([0, 1], n), np.vstack([cells, cells]), sym_tol=0.0)
     positions = np.zeros((2 * n, 3))
     positions[:n, :2] = pos2
     positions[n:, :2] = pos2
@@ -77,9 +80,10 @@ def gate_layer_model(side: int = 16, a_nm: float = 2.0, b_nm: float = 2.5, mater
         r = np.linalg.norm(d, axis=1)
         box_nb.append(np.flatnonzero(np.abs(r - 2.0) < 1e-6))
     nb = np.array(box_nb, dtype=np.int64) if side >= 3 else neighbour_lists(pos2, 1.0, False)
-    lat = MCLattice(L=int(side), pore="gate", positions=positions, G=np.ascontiguousarray(G), n_nc=n,
-                    n_pore=n, nc_neighbours=nb, pore_neighbours=nb,
-                    nc_pores=np.arange(n, dtype=np.int64)[:, None], sublattice=np.zeros(n, np.int64))
+    lat = MCLattice(L=int(side), pore="gate", positions=positions, table=table, n_nc=n, n_pore=n,
+                    nc_neighbours=nb, pore_neighbours=nb, nc_pores=np.arange(n, dtype=np.int64)[:, None],
+                    sublattice=np.zeros(n, np.int64), site_types=np.repeat(np.arange(2, dtype=np.int64), n),
+                    reference_sites=np.array([0, n], np.int64))
     radii = disordered_radii(n, a_nm, b_nm, spread, disorder_seed)
     eq, er = site_energies(radii, b_nm, lv.device.m_eff, unit)
     return MCModel(lattice=lat, eq=eq, er=er, e_ion=0.0, unit_ev=unit, levels=lv, spread=float(spread),
@@ -88,4 +92,4 @@ def gate_layer_model(side: int = 16, a_nm: float = 2.0, b_nm: float = 2.5, mater
 
 def gate_onset(model: MCModel) -> float:
     """mu at which the first electron enters the empty gated layer, E_q + G_ii/2, e^2/(eps b)."""
-    return float(np.mean(model.eq) + 0.5 * model.lattice.G[0, 0])
+    return float(np.mean(model.eq) + 0.5 * model.lattice.table.pair(0, 0))

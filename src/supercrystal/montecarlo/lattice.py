@@ -8,8 +8,16 @@ c_p in {0, 1} cations.  The grand Hamiltonian, in units of e^2/(eps b) (eps unif
     H - mu N_el = sum_i [E_q,i n_i + E_r,i delta(n_i, 2)] + E_ion N_cat - mu N_el + U,
     U = 1/2 sum_ab q_a q_b G_ab,   q = -n_i at NC i, +c_p at pore p,
 
-mu = eV the electrochemical potential set by the gate, G the periodic Ewald pair table of
-:func:`supercrystal.lattice.ewald.supercell_pair_matrix` (units 1/b).
+mu = eV the electrochemical potential set by the gate, G the periodic Ewald pair table (units 1/b) of
+:func:`ewald_pair_table`: the sums of :func:`supercrystal.lattice.ewald.ewald_kernel`, stored by the
+translation symmetry of the lattice (:class:`~supercrystal.montecarlo.pairtable.PairTable`, O(N) memory,
+so that L = 12, 13,824 sites with octahedral pores, takes 1 MB instead of 1.5 GB).  The paper's Sec. V
+estimates, without computing it, how temperature and the size spread of the NCs broaden the steps of
+Fig. 4; this lattice is where the package computes it.
+
+Another Green's function of the same lattice (a dielectric one, say) enters through
+:func:`pair_table_from_rows` (G from one reference site per sublattice type to every site) or
+:func:`pair_table_from_function`, and ``mc_lattice(L, pore).with_table(table)``.
 
 Self and on-site convention.  G_aa is the interaction of a unit charge with its own periodic images (the
 point charge's self energy at distance 0 is excluded), so U is the complete Ewald energy of the periodic
@@ -26,13 +34,15 @@ E_r = 1.786 e^2/(eps a) with the same eps (Sec. III's uniform-dielectric model).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from supercrystal.lattice import geometry
-from supercrystal.lattice.ewald import supercell_pair_matrix
+from supercrystal.lattice.ewald import EWALD_TOL, ewald_kernel
+from supercrystal.montecarlo.pairtable import PairTable
 from supercrystal.semiconductor import wavefunction
 from supercrystal.semiconductor.energies import Levels, device, levels
 
@@ -52,79 +62,237 @@ class MCLattice:
 
     Attributes
     ----------
-    L : conventional cells per edge; pore : "octahedral" or "tetrahedral".
+    L : conventional cells per edge; pore : "octahedral" or "tetrahedral" ("custom", "gate" for the
+        models of :func:`model_from_arrays` and :mod:`~supercrystal.montecarlo.gate_layer`).
     positions : (n_nc + n_pore, 3) site positions, units of b: NCs first, then pores.
-    G : (n, n) periodic Ewald pair table in units of 1/b (diagonal: a charge's own images).
+    table : the periodic Ewald pair table in units of 1/b, stored by translation symmetry
+        (:class:`~supercrystal.montecarlo.pairtable.PairTable`; diagonal: a charge's own images);
+        ``G`` is its dense matrix (small lattices only).
     n_nc, n_pore : numbers of NC and pore sites.
     nc_neighbours, pore_neighbours : (n, k) neighbour lists for the hops (all others if L < 3).
     nc_pores : (n_nc, k) the pores adjacent to each NC, for the local pair move (all pores if L < 3).
     sublattice : (n_pore,) 0 for T+ / octahedral pores, 1 for T- pores.
+    site_types : (n,) sublattice type of each site: 0 NC, 1 octahedral or T+ pore, 2 T- pore.
+    reference_sites : (n_types,) the first site of each type (in the origin cell), the reference of
+        :meth:`PairTable.rows` and :func:`pair_table_from_rows`.
     """
 
     L: int
     pore: str
     positions: np.ndarray
-    G: np.ndarray
+    table: PairTable
     n_nc: int
     n_pore: int
     nc_neighbours: np.ndarray
     pore_neighbours: np.ndarray
     nc_pores: np.ndarray
     sublattice: np.ndarray
+    site_types: np.ndarray
+    reference_sites: np.ndarray
+
+    @property
+    def G(self) -> np.ndarray:
+        """The dense (n, n) pair table (:meth:`PairTable.dense`: refused for very large lattices)."""
+        return self.table.dense()
+
+    @property
+    def n_sites(self) -> int:
+        return self.n_nc + self.n_pore
+
+    def with_table(self, table: PairTable) -> MCLattice:
+        """The same lattice with another pair table of the same sites (e.g. a dielectric Green's
+        function, :func:`pair_table_from_rows`).  Raises ValueError for another number of sites."""
+        if not isinstance(table, PairTable) or table.n_sites != self.n_sites:
+            raise ValueError(f"table must be a PairTable of {self.n_sites} sites")
+        return replace(self, table=table)
 
 
 def neighbour_lists(pos: np.ndarray, box: float, use_shell: bool) -> np.ndarray:
     """Nearest-neighbour shell by minimum image in a cubic box of side ``box`` (when every site has
-    the same number of neighbours and the relation is symmetric), else all other sites: (n, k)."""
+    the same number of neighbours and the relation is symmetric), else all other sites: (n, k),
+    each row in increasing site order.  The shell is found with a periodic k-d tree (O(n log n))."""
     n = len(pos)
     if use_shell:
-        d = pos[:, None, :] - pos[None, :, :]
-        d -= box * np.round(d / box)
-        r = np.linalg.norm(d, axis=2)
-        np.fill_diagonal(r, np.inf)
-        rmin = r.min()
-        near = r < rmin * (1 + 1e-6)
-        counts = near.sum(axis=1)
-        if np.all(counts == counts[0]) and np.array_equal(near, near.T):
-            return np.array([np.flatnonzero(row) for row in near], dtype=np.int64)
+        shell = _shell(np.asarray(pos, float), np.asarray(pos, float), box, exclude_self=True)
+        if shell is not None:
+            near = shell
+            counts = np.array([len(r) for r in near])
+            pairs = {(i, j) for i, row in enumerate(near) for j in row}
+            if np.all(counts == counts[0]) and all((j, i) in pairs for i, j in pairs):
+                return np.array(near, dtype=np.int64)
     return np.array([[j for j in range(n) if j != i] for i in range(n)], dtype=np.int64).reshape(n, n - 1)
+
+
+def _shell(query: np.ndarray, data: np.ndarray, box: float, exclude_self: bool):
+    """For each query point the data points within (1 + 1e-6) of the smallest query-data distance
+    (minimum image in the cubic box), each list sorted; None if that distance is zero."""
+    def wrap(x):  # into [0, box): a tiny negative coordinate must not round up to box itself
+        x = np.mod(x, box)
+        return np.where(x >= box, 0.0, x)
+
+    tree = cKDTree(wrap(data), boxsize=box)
+    q = wrap(query)
+    dist, _ = tree.query(q, k=2 if exclude_self else 1)
+    rmin = float(np.min(dist[:, 1] if exclude_self else dist))
+    if not rmin > 0:
+        return None
+    out = tree.query_ball_point(q, rmin * (1 + 1e-6), return_sorted=True)
+    return [[j for j in row if not (exclude_self and j == i)] for i, row in enumerate(out)]
+
+
+def _fcc_sites(L: int, pore: str) -> dict:
+    """The sites of the L^3 supercell in the Monte Carlo order (NCs cell by cell, then pores cell by
+    cell), with their basis index, cell, type and position in quarter cube sides."""
+    ncs = geometry.nc_sites("fcc")
+    pores = geometry.pore_sites(pore, "fcc")
+    basis = np.vstack([ncs, pores])
+    n_b_nc, nb = len(ncs), len(basis)
+    side = geometry.cube_side("fcc")
+    cells = np.array([[i, j, k] for i in range(L) for j in range(L) for k in range(L)], dtype=np.int64)
+    b_index = np.tile(np.arange(nb), L ** 3)
+    c_index = np.repeat(np.arange(L ** 3), nb)
+    order = np.concatenate([np.flatnonzero(b_index < n_b_nc), np.flatnonzero(b_index >= n_b_nc)])
+    sb, sc = b_index[order].astype(np.int64), cells[c_index[order]]
+    basis_type = np.zeros(nb, np.int64)
+    basis_type[n_b_nc:] = 1
+    if pore == "tetrahedral":
+        basis_type[n_b_nc + 4:] = 2  # T- pores (the second half of geometry.pore_sites)
+    types = basis_type[sb]
+    quarter = np.rint(basis / (side / 4)).astype(np.int64)  # every fcc site and pore: quarter sides
+    return dict(basis=basis, side=side, cells=cells, sb=sb, sc=sc, types=types,
+                positions=sc * side + basis[sb], qpos=(4 * sc + quarter[sb]) % (4 * L),
+                reference=np.array([np.flatnonzero(types == t)[0] for t in range(types.max() + 1)]),
+                basis_type=basis_type)
+
+
+def ewald_pair_table(L: int, pore: str = "octahedral") -> PairTable:
+    """The periodic Ewald pair table of the L^3 supercell (units 1/b), by translation symmetry.
+
+    G between basis site b1 of a cube and b2 of the cube displaced by d is the Ewald potential
+    (:func:`supercrystal.lattice.ewald.ewald_kernel`) of the separation, evaluated for the nb^2 L^3
+    (basis pair, cube offset) separations (the kernel evaluates separations equal modulo the box and
+    sign once): O(N) work and memory, since alpha scales as 1/box and the number of image and
+    reciprocal terms per separation does not grow with L.  The separations and the call are those of
+    :func:`~supercrystal.lattice.ewald.supercell_pair_matrix`; the table is then made exactly invariant
+    under every fcc translation by taking G from the reference site of each type
+    (:func:`pair_table_from_rows`).  It equals the dense table bit for bit except for separations of
+    exactly half the box, which the dense table evaluates once per basis pair (differences <= 1e-16).
+    """
+    L = _check_L(L)
+    geometry.check_pore(pore)
+    st = _fcc_sites(L, pore)
+    basis, cells, nb = st["basis"], st["cells"], len(st["basis"])
+    cell = np.eye(3) * st["side"]
+    sep = (cells @ cell)[:, None, None, :] + basis[None, :, None, :] - basis[None, None, :, :]
+    table = ewald_kernel(L * cell, sep.reshape(-1, 3), None, EWALD_TOL).reshape(len(cells), nb, nb)
+    # table[o, b1, b2] = G(r(b1, c + o) - r(b2, c)): the row of reference site (b_r, cell 0) to site
+    # (b, c) is table[(-c) mod L, b_r, b]
+    neg = (-st["sc"]) % L
+    lin = (neg[:, 0] * L + neg[:, 1]) * L + neg[:, 2]
+    rows = np.array([table[lin, st["sb"][r], st["sb"]] for r in st["reference"]])
+    return pair_table_from_rows(L, pore, rows, sym_tol=1e-12)
+
+
+def pair_table_from_rows(L: int, pore: str, rows: np.ndarray, sym_tol: float = 1e-8) -> PairTable:
+    """A translation-symmetric pair table of :func:`mc_lattice` ``(L, pore)`` from one row per site type.
+
+    ``rows[t, j]`` (shape (n_types, n_sites)) is G from the reference site of type t
+    (``mc_lattice(L, pore).reference_sites[t]``: the first NC, the first octahedral or T+ pore, the
+    first T- pore, all in the origin cube) to site j, sites in mc_lattice's order; types are those of
+    ``mc_lattice(L, pore).site_types`` (0 NC, 1 octahedral or T+ pore, 2 T- pore).  G between any two
+    sites follows by the fcc translation that takes one of them to its type's reference.  The diagonal
+    entries rows[t, reference_sites[t]] are a charge's interaction with its own periodic images (and
+    its polarisation of the surroundings, for a dielectric G), without the point self energy.  G must
+    be symmetric to ``sym_tol`` times max |G| (G[a, b] = G[b, a] between sites of different types
+    compares two rows); the table stores the symmetrised values.  This is how a Green's function
+    other than Ewald's (e.g. a dielectric one) enters: ``mc_lattice(L, pore).with_table(table)``.
+
+    Raises ValueError for rows of the wrong shape, non-finite or asymmetric.
+    """
+    L = _check_L(L)
+    geometry.check_pore(pore)
+    st = _fcc_sites(L, pore)
+    n, types, ref = len(st["sb"]), st["types"], st["reference"]
+    rows = np.asarray(rows, dtype=float)
+    if rows.shape != (len(ref), n):
+        raise ValueError(f"rows must have shape (n_types, n_sites) = ({len(ref)}, {n}) (got {rows.shape})")
+    if not np.all(np.isfinite(rows)):
+        raise ValueError("rows must be finite")
+    m4 = 4 * L
+    qpos = st["qpos"]
+    lookup = np.full(m4 ** 3, -1, np.int64)
+    lookup[(qpos[:, 0] * m4 + qpos[:, 1]) * m4 + qpos[:, 2]] = np.arange(n)
+    nb = len(st["basis"])
+    values = np.full((nb, nb, L, L, L), np.nan)
+    first = np.array([np.flatnonzero(st["sb"] == b)[0] for b in range(nb)])  # basis b in the origin cube
+    for b1 in range(nb):
+        t = st["basis_type"][b1]
+        shift = qpos[first[b1]] - qpos[ref[t]]  # the translation from the reference to (b1, origin)
+        src = (qpos - shift) % m4
+        j = lookup[(src[:, 0] * m4 + src[:, 1]) * m4 + src[:, 2]]
+        if np.any(j < 0) or np.any(types[j] != types):
+            raise ValueError("internal: a translation does not map the lattice onto itself")
+        values[b1, st["sb"], st["sc"][:, 0], st["sc"][:, 1], st["sc"][:, 2]] = rows[t, j]
+    return PairTable.from_values(values, st["sb"], st["sc"], sym_tol)
+
+
+def pair_table_from_function(L: int, pore: str, pair_function, sym_tol: float = 1e-8) -> PairTable:
+    """A translation-symmetric pair table from ``pair_function(type_a, type_b, r)``: G between a site of
+    type a and the sites of type b at separations r (shape (m, 3), units of b, r = r_b - r_a reduced to
+    the minimum image in the box of side L * 2 sqrt(2) b; r = 0 for a site and itself), returning (m,).
+    It is called once per type pair with the 4 L^3 separations from the reference site
+    (:func:`pair_table_from_rows`, which then builds the table).  Example, the Ewald table:
+    ``pair_table_from_function(L, pore, lambda a, b, r: ewald_kernel(box * np.eye(3), r))``.
+    """
+    L = _check_L(L)
+    geometry.check_pore(pore)
+    st = _fcc_sites(L, pore)
+    pos, types, ref = st["positions"], st["types"], st["reference"]
+    box = L * st["side"]
+    rows = np.empty((len(ref), len(pos)))
+    for ta in range(len(ref)):
+        for tb in range(len(ref)):
+            j = np.flatnonzero(types == tb)
+            r = pos[j] - pos[ref[ta]]
+            r -= box * np.round(r / box)
+            val = np.asarray(pair_function(ta, tb, r), dtype=float)
+            if val.shape != (len(j),):
+                raise ValueError(f"pair_function must return shape ({len(j)},) (got {val.shape})")
+            rows[ta, j] = val
+    return pair_table_from_rows(L, pore, rows, sym_tol)
+
+
+def _check_L(L) -> int:
+    if not isinstance(L, (int, np.integer)) or isinstance(L, bool) or not 1 <= L <= 12:
+        raise ValueError(f"L must be an integer in [1, 12] (got L={L!r})")
+    return int(L)
 
 
 @lru_cache(maxsize=8)
 def mc_lattice(L: int, pore: str = "octahedral") -> MCLattice:
     """Periodic L^3 fcc super-crystal with its pores and Ewald pair table (Sec. III, Eqs. 4, 8, 11).
 
+    The table is stored by translation symmetry (:func:`ewald_pair_table`): at L = 12, 0.9 MB
+    (octahedral) or 2 MB (tetrahedral) instead of 1.5 or 3.4 GB, built in seconds.
     Raises ValueError for L outside [1, 12] or an unknown pore.
     """
-    if not isinstance(L, (int, np.integer)) or not 1 <= L <= 12:
-        raise ValueError(f"L must be an integer in [1, 12] (got L={L!r})")
+    L = _check_L(L)
     geometry.check_pore(pore)
-    ncs = geometry.nc_sites("fcc")
-    pores = geometry.pore_sites(pore, "fcc")
-    basis = np.vstack([ncs, pores])
-    nb = len(basis)
-    side = geometry.cube_side("fcc")
-    pos, g = supercell_pair_matrix(basis, np.eye(3) * side, int(L))
-    b_index = np.tile(np.arange(nb), int(L) ** 3)
-    order = np.concatenate([np.flatnonzero(b_index < len(ncs)), np.flatnonzero(b_index >= len(ncs))])
-    pos, g = pos[order], np.ascontiguousarray(g[np.ix_(order, order)])
-    n_nc = 4 * int(L) ** 3
-    box = side * L
-    shell = L >= 3
-    sub = (b_index[order][n_nc:] - len(ncs) >= 4).astype(np.int64)
+    st = _fcc_sites(L, pore)
+    pos, types = st["positions"], st["types"]
+    n_nc = 4 * L ** 3
     n_pore = len(pos) - n_nc
+    box = st["side"] * L
+    shell = L >= 3
+    sub = np.clip(types[n_nc:] - 1, 0, 1).astype(np.int64)
     if shell:
-        d = pos[:n_nc, None, :] - pos[None, n_nc:, :]
-        d -= box * np.round(d / box)
-        r = np.linalg.norm(d, axis=2)
-        near = r < r.min() * (1 + 1e-6)
-        nc_pores = np.array([np.flatnonzero(row) for row in near], dtype=np.int64)
+        nc_pores = np.array(_shell(pos[:n_nc], pos[n_nc:], box, exclude_self=False), dtype=np.int64)
     else:
         nc_pores = np.tile(np.arange(n_pore, dtype=np.int64), (n_nc, 1))
-    return MCLattice(L=int(L), pore=pore, positions=pos, G=g, n_nc=n_nc, n_pore=n_pore,
-                     nc_neighbours=neighbour_lists(pos[:n_nc], box, shell),
+    return MCLattice(L=L, pore=pore, positions=pos, table=ewald_pair_table(L, pore), n_nc=n_nc,
+                     n_pore=n_pore, nc_neighbours=neighbour_lists(pos[:n_nc], box, shell),
                      pore_neighbours=neighbour_lists(pos[n_nc:], box, shell), nc_pores=nc_pores,
-                     sublattice=sub)
+                     sublattice=sub, site_types=types, reference_sites=st["reference"])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -197,10 +365,8 @@ def mc_model(L: int = 4, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "
 def model_from_arrays(G: np.ndarray, n_nc: int, eq, er, e_ion: float = 0.0) -> MCModel:
     """A model on an arbitrary symmetric pair table (first ``n_nc`` sites NCs, the rest pores) with
     all-to-all hops: for exact-enumeration checks of the engine."""
-    G = np.ascontiguousarray(G, dtype=float)
-    n = len(G)
-    if G.shape != (n, n) or not np.allclose(G, G.T):
-        raise ValueError("G must be a symmetric square matrix")
+    table = PairTable.from_dense(G)
+    n = table.n_sites
     if not 1 <= n_nc < n:
         raise ValueError(f"n_nc must lie in [1, {n - 1}] (got n_nc={n_nc!r})")
     nb = neighbour_lists(np.zeros((n_nc, 3)), 1.0, False)
@@ -209,9 +375,11 @@ def model_from_arrays(G: np.ndarray, n_nc: int, eq, er, e_ion: float = 0.0) -> M
     # the move is balanced by construction, which the enumeration test then checks)
     k = min(2, n - n_nc)
     ncp = np.array([[(i + j) % (n - n_nc) for j in range(k)] for i in range(n_nc)], dtype=np.int64)
-    lat = MCLattice(L=0, pore="custom", positions=np.zeros((n, 3)), G=G, n_nc=n_nc, n_pore=n - n_nc,
-                    nc_neighbours=nb, pore_neighbours=pb, nc_pores=ncp,
-                    sublattice=np.zeros(n - n_nc, np.int64))
+    lat = MCLattice(L=0, pore="custom", positions=np.zeros((n, 3)), table=table, n_nc=n_nc,
+                    n_pore=n - n_nc, nc_neighbours=nb, pore_neighbours=pb, nc_pores=ncp,
+                    sublattice=np.zeros(n - n_nc, np.int64),
+                    site_types=(np.arange(n) >= n_nc).astype(np.int64),
+                    reference_sites=np.array([0, n_nc], np.int64))
     eq = np.broadcast_to(np.asarray(eq, float), (n_nc,)).copy()
     er = np.broadcast_to(np.asarray(er, float), (n_nc,)).copy()
     return MCModel(lattice=lat, eq=eq, er=er, e_ion=float(e_ion), unit_ev=1.0)
@@ -263,7 +431,7 @@ def energy(model: MCModel, n: np.ndarray, c: np.ndarray) -> float:
         raise ValueError("configuration is not neutral")
     q = charges(model, n, c)
     site = float(np.sum(model.eq * n + model.er * (n == 2)) + model.e_ion * c.sum())
-    return site + 0.5 * float(q @ model.lattice.G @ q)
+    return site + model.lattice.table.energy(q)
 
 
 def log_degeneracy(n: np.ndarray) -> float:
