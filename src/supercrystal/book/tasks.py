@@ -250,8 +250,11 @@ def spectral_radius_sweep(lmax: int, rho_min: float, step: float = 0.025) -> dic
 def _device(dev) -> dict:
     """A device's parameters in the key's form (each coerced to its field's type)."""
     d = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
-    return {f.name: {"int": int, "float": float, "str": str}[str(f.type)](getattr(d, f.name))
-            for f in dataclasses.fields(montecarlo.DeviceParams)}
+    out = {f.name: {"int": int, "float": float, "str": str}[str(f.type)](getattr(d, f.name))
+           for f in dataclasses.fields(montecarlo.DeviceParams) if f.name != "eps_nc"}
+    if d.eps_nc is not None:  # polarizable NCs; the uniform model's keys keep their form
+        out["eps_nc"] = float(d.eps_nc)
+    return out
 
 
 def _run(run) -> dict:
@@ -263,10 +266,12 @@ def _run(run) -> dict:
 @task
 def mc_curve(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str, e_ion_ev: float,
              gap_nm: float, T_kelvin: float, spread: float, realisation: int, seed: int, step: int,
-             n_volts: int, n_equil: int, n_measure: int, window: tuple, anchor: bool) -> montecarlo.ChargingCurve:
-    """One realisation's charging curve (:func:`supercrystal.montecarlo.runs.run_curve`)."""
+             n_volts: int, n_equil: int, n_measure: int, window: tuple, anchor: bool,
+             eps_nc: float | None = None) -> montecarlo.ChargingCurve:
+    """One realisation's charging curve (:func:`supercrystal.montecarlo.runs.run_curve`); ``eps_nc``: the
+    NC cores' dielectric constant (None: uniform eps, Sec. III's model)."""
     dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
-                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm)
+                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm, eps_nc=eps_nc)
     run = montecarlo.RunParams(n_volts=n_volts, n_equil=n_equil, n_measure=n_measure, window=tuple(window),
                                anchor=anchor)
     return montecarlo.run_curve(dev, T_kelvin, spread, realisation, run, seed, step)

@@ -23,9 +23,17 @@ device (nm, eV) with :mod:`supercrystal.semiconductor.energies`.  The Coulomb un
 of the device; the chapter uses eps = eps_i = 2, the ionic liquid's value of Sec. V, and
 E_r = 1.786 e^2/(eps a) with the same eps (Sec. III's uniform-dielectric model).  Quenched size disorder
 (Sec. V, Eq. 13) enters through the site energies E_q,i and E_r,i only.
+
+Polarizable NCs (``mc_model(..., eps_nc=...)``, beyond the paper): each NC core is a dielectric sphere of
+radius a (the mean radius) and eps_nc in the liquid eps_liquid; G becomes the Green's function of the
+periodic lattice of spheres (:mod:`supercrystal.spheres.lattice_green`, Ewald table plus the induced
+part), each electron's site energy gains its self-polarization Sigma_1 and E_r is the 1s-1s repulsion
+with eps_nc inside (:mod:`supercrystal.semiconductor.polarization`); energies stay in e^2/(eps_liquid b).
+``eps_nc=None`` is the uniform model above, bit for bit.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -137,7 +145,9 @@ class MCModel:
 
     eq, er : (n_nc,) confinement energy E_q,i (Eq. 2) and 1s-1s repulsion E_r,i of each NC;
     e_ion : E_ion; unit_ev : e^2/(eps b) in eV; levels : the Sec. III levels of the mean device;
-    spread : relative size spread delta a / a; radii_nm : (n_nc,) the NC radii a_i.
+    spread : relative size spread delta a / a; radii_nm : (n_nc,) the NC radii a_i; kappa :
+    eps_nc / eps_liquid of the dielectric model (None: uniform eps, Sec. III); green_error : estimated
+    truncation error of its G (1/b), 0 for the uniform model.
     """
 
     lattice: MCLattice
@@ -148,6 +158,8 @@ class MCModel:
     levels: Levels | None = None
     spread: float = 0.0
     radii_nm: np.ndarray | None = field(default=None)
+    kappa: float | None = None
+    green_error: float = 0.0
 
 
 def disordered_radii(n: int, a_nm: float, b_nm: float, spread: float, disorder_seed: int) -> np.ndarray:
@@ -171,27 +183,57 @@ def site_energies(radii_nm: np.ndarray, b_nm: float, m_eff: float,
     return eq, er
 
 
+@lru_cache(maxsize=8)
+def dielectric_lattice(L: int, pore: str, rho: float, kappa: float) -> tuple[MCLattice, float]:
+    """:func:`mc_lattice` with G the Green's function of dielectric spheres of radius rho b and
+    kappa = eps_nc/eps_liquid (:func:`supercrystal.spheres.lattice_green.lattice_green`; the dense table
+    is the Ewald table plus the expanded induced rows, so kappa = 1 adds exact zeros), and the
+    estimated error of G (1/b).  Tens of seconds at L = 4."""
+    from supercrystal.spheres import lattice_green
+    lat = mc_lattice(L, pore)
+    lg = lattice_green.lattice_green(lat, rho, kappa, estimate=kappa != 1.0)
+    geom = lattice_green.supercell_geometry(lat)
+    g = lat.G + lattice_green.expand_rows(geom, lg.induced)
+    return dataclasses.replace(lat, G=np.ascontiguousarray(0.5 * (g + g.T))), float(lg.error)
+
+
 def mc_model(L: int = 4, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "CdSe",
              eps_liquid: float = 2.0, pore: str = "octahedral", e_ion_ev: float = 0.0,
-             spread: float = 0.0, disorder_seed: int = 0) -> MCModel:
+             spread: float = 0.0, disorder_seed: int = 0, eps_nc: float | None = None) -> MCModel:
     """Monte Carlo model of a device (Secs. III, V; Eq. 13 for the disorder).
 
     Quenched size disorder (:func:`disordered_radii`): a_i = a (1 + spread xi_i), clipped to [a/2, b);
     E_q,i = E_q(a_i) (Eq. 2) and E_r,i = 1.786 e^2/(eps a_i) (Eq. 11).  The lattice (b) is not
     disordered.
 
-    Raises ValueError for spread outside [0, 0.3] and for an invalid device (see energies.device).
+    ``eps_nc`` (None: the uniform model): NC cores of dielectric constant eps_nc (module docstring);
+    E_q,i + Sigma_1(a_i) and E_r,i(kappa, a_i) per NC, G of spheres of the mean radius a.
+
+    Raises ValueError for spread outside [0, 0.3], a non-positive eps_nc and for an invalid device
+    (see energies.device).
     """
     if not (np.isfinite(spread) and 0.0 <= spread <= 0.3):
         raise ValueError(f"spread must lie in [0, 0.3] (got spread={spread!r})")
+    if eps_nc is not None:
+        from supercrystal.semiconductor import polarization
+        kappa = polarization.check_eps("eps_nc", eps_nc) / polarization.check_eps("eps_liquid", eps_liquid)
     dev = device(a_nm, b_nm, material=material, epsilon=eps_liquid, pore=pore, e_ion_ev=e_ion_ev)
     lv = levels(dev)
     lat = mc_lattice(L, pore)
     unit = lv.coulomb
     radii = disordered_radii(lat.n_nc, a_nm, b_nm, spread, disorder_seed)
     eq, er = site_energies(radii, b_nm, dev.m_eff, unit)
+    if eps_nc is None:
+        return MCModel(lattice=lat, eq=eq, er=er, e_ion=e_ion_ev / unit, unit_ev=unit, levels=lv,
+                       spread=float(spread), radii_nm=radii)
+    lat, err = dielectric_lattice(int(L), pore, float(a_nm) / float(b_nm), float(kappa))
+    # Sigma_1 = (1 - 1/kappa) / (2 rho_i) and E_r = [J/kappa + (1 - 1/kappa)] / rho_i
+    # (polarization.self_polarization, .repulsion), written so that kappa = 1 leaves eq and er unchanged
+    inv_rho = b_nm / radii
+    eq = eq + 0.5 * (1.0 - 1.0 / kappa) * inv_rho
+    er = er / kappa + (1.0 - 1.0 / kappa) * inv_rho
     return MCModel(lattice=lat, eq=eq, er=er, e_ion=e_ion_ev / unit, unit_ev=unit, levels=lv,
-                   spread=float(spread), radii_nm=radii)
+                   spread=float(spread), radii_nm=radii, kappa=float(kappa), green_error=err)
 
 
 def model_from_arrays(G: np.ndarray, n_nc: int, eq, er, e_ion: float = 0.0) -> MCModel:
