@@ -53,3 +53,17 @@ def test_device_params_and_task_keys():
         montecarlo.DeviceParams(L=2, eps_nc=-1.0).model()
     with pytest.raises(ValueError, match="eps_nc"):
         montecarlo.DeviceParams(L=2, pore="gate", eps_nc=9.6).model()
+
+
+def test_dielectric_levels():
+    """kappa = 1: the Sec. III levels bit for bit; CdSe: V1 = E_q + Sigma_1 + the filled dielectric lattice."""
+    from supercrystal.spheres import dielectric
+    for pore in ("octahedral", "tetrahedral"):
+        assert ml.mc_model(L=2, pore=pore, eps_nc=2.0).levels == ml.mc_model(L=2, pore=pore).levels
+    m = ml.mc_model(L=2, eps_nc=9.6)
+    lv = m.levels
+    u = lv.coulomb
+    v1 = lv.E_q + (pol.self_polarization(4.8, 0.8) + dielectric.filled_lattice("fcc", 0.8, 4.8).energy) * u
+    assert lv.V1 == pytest.approx(v1, abs=1e-4 * u)
+    assert lv.E_r == pytest.approx(pol.repulsion_ev(2.0, 2.0, 9.6), rel=1e-12)
+    assert 0 < lv.gain < ml.mc_model(L=2).levels.gain  # polarization weakens the collective gain

@@ -232,8 +232,42 @@ def mc_model(L: int = 4, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "
     inv_rho = b_nm / radii
     eq = eq + 0.5 * (1.0 - 1.0 / kappa) * inv_rho
     er = er / kappa + (1.0 - 1.0 / kappa) * inv_rho
-    return MCModel(lattice=lat, eq=eq, er=er, e_ion=e_ion_ev / unit, unit_ev=unit, levels=lv,
-                   spread=float(spread), radii_nm=radii, kappa=float(kappa), green_error=err)
+    m = MCModel(lattice=lat, eq=eq, er=er, e_ion=e_ion_ev / unit, unit_ev=unit, levels=lv,
+                spread=float(spread), radii_nm=radii, kappa=float(kappa), green_error=err)
+    return dataclasses.replace(m, levels=dielectric_levels(m, lv, float(a_nm) / float(b_nm)))
+
+
+def dielectric_levels(model: MCModel, lv: Levels, rho: float) -> Levels:
+    """Sec. III's levels (eV, V) redone with polarizable NCs of the mean radius a = rho b: the uniform levels
+    ``lv`` plus Sigma_1 per electron, E_r(kappa), and the polarization energy of each state from the model's
+    G minus the Ewald table's: exact for the ordered states (the periodic filled lattices), for the single
+    pair E_s that of one nearest electron-cation pair inserted into the empty supercell (its finite-size
+    dipole-image part, ~1e-3 e^2/(eps_liquid b) at L = 4, included).  V1 = E_nu1, V2 = E_nu2 - E_nu1.
+    At kappa = 1 every correction is an exact zero: the uniform levels, bit for bit."""
+    from supercrystal.semiconductor import polarization
+    lat, unit, kappa = model.lattice, model.unit_ev, model.kappa
+    g, g0 = lat.G, mc_lattice(lat.L, lat.pore).G
+    sigma = polarization.self_polarization(kappa, rho) * unit
+    d = np.linalg.norm(lat.positions[lat.n_nc:] - lat.positions[0], axis=1)
+    s = lat.n_nc + int(np.argmin(d))
+
+    def pair(t):
+        return 0.5 * (t[0, 0] + t[s, s]) - t[0, s]
+
+    def per_nc(kind):
+        n, c = state(model, kind)
+        q = charges(model, n, c)
+        return 0.5 * (float(q @ g @ q) - float(q @ g0 @ q)) / lat.n_nc * unit
+
+    e_s = lv.E_s + sigma + (pair(g) - pair(g0)) * unit
+    e_nu1 = lv.E_nu1 + sigma + per_nc(STEP_STATES[(lat.pore, 1)][1])
+    e_r = lv.E_r + (polarization.repulsion(kappa, rho) - wavefunction.coulomb_1s1s() / rho) * unit
+    e_nu2 = v2 = None
+    if lat.pore == "tetrahedral":
+        e_nu2 = lv.E_nu2 + 2 * sigma + (e_r - lv.E_r) + per_nc("fluorite")
+        v2 = e_nu2 - e_nu1
+    return dataclasses.replace(lv, E_r=e_r, E_s=e_s, E_nu1=e_nu1, E_nu2=e_nu2, gain=e_s - e_nu1, V1=e_nu1,
+                               V2=v2)
 
 
 def model_from_arrays(G: np.ndarray, n_nc: int, eq, er, e_ion: float = 0.0) -> MCModel:
