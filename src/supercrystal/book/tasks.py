@@ -205,6 +205,18 @@ def dielectric_gain(lattice: str, rho: float, kappas) -> dict:
     return dict(zip(("kappa", "single", "single_error", "filled", "filled_error", "gain", "error"), a))
 
 
+@task
+def dielectric_green_rows(L: int, pore: str, rho: float, kappa: float) -> dict:
+    """Rows of the Monte Carlo supercell's Green's function with dielectric NC cores, 1/b in eps_liquid
+    (:func:`supercrystal.spheres.lattice_green.lattice_green`, error estimated): {"rows", "induced", "refs",
+    "error", "order_step", "far_step", "order"}; expand with
+    :func:`~supercrystal.spheres.lattice_green.expand_rows` (tens of seconds at L = 4)."""
+    from supercrystal.spheres import lattice_green
+    g = lattice_green.lattice_green(montecarlo.mc_lattice(int(L), pore), rho, kappa, estimate=kappa != 1.0)
+    return {"rows": g.rows, "induced": g.induced, "refs": g.refs, "error": np.array(g.error),
+            "order_step": np.array(g.order_step), "far_step": np.array(g.far_step), "order": np.array(g.order)}
+
+
 # --------------------------------------------------------------------------- Appendix C
 @task
 def patch_capacitance(lattice: str, rho: float, a_c: float, n: int, order: int,

@@ -65,7 +65,13 @@ from supercrystal.lattice.ewald import ewald_kernel
 from supercrystal.spheres import multipole
 from supercrystal.spheres.dielectric import check_kappa, susceptibility
 
-#: defaults: multipole order, far degree, far quadrature (n_theta), source quadrature, exact radius (b)
+#: defaults: multipole order by pore kind, far degree, far quadrature (n_theta), source quadrature, exact
+#: radius (b).  Measured at rho = 0.8 (L = 2, max over the rows, 1/b): order step 8 -> 10 is 7e-5
+#: (octahedral, kappa = 4.8); tetrahedral pores sit closer to the spheres (gap 0.42 b), steps 10 -> 12
+#: -> 14 -> 16 of 1.7e-4, 3.1e-5, 5.5e-6 at kappa = 4.8 (2.6e-4, 4.6e-5, 8.3e-6 at 113.5), a ratio ~0.18
+#: per two orders, so the step overestimates the remainder; r_cut 6.5 -> 8.5 changes the rows by 7e-7
+#: (1.6e-6 at kappa = 113.5), far degree 4 -> 5 by 5e-7 (1.3e-6), source quadrature 14 -> 18 by 4e-15.
+ORDERS = {"octahedral": 10, "tetrahedral": 12}
 ORDER, FAR_ORDER, FAR_NODES, SOURCE_NODES, R_CUT = 10, 4, 9, 14, 6.5
 #: Ewald accuracy of the far parts (absolute, 1/b)
 EWALD_TOL = 1e-12
@@ -213,14 +219,15 @@ def _source_projection(sites: np.ndarray, centres: np.ndarray, box: float, rho: 
     return out
 
 
-def supercell_coupling(lat, rho: float, order: int = ORDER, far_order: int = FAR_ORDER,
+def supercell_coupling(lat, rho: float, order: int | None = None, far_order: int = FAR_ORDER,
                        far_nodes: int = FAR_NODES, source_nodes: int = SOURCE_NODES,
                        r_cut: float = R_CUT) -> SupercellCoupling:
     """Couplings and projections of the supercell ``lat`` (an mc_lattice) of spheres of radius ``rho`` b.
 
-    Minutes at L = 4 (the Ewald kernel on far_nodes^2 x 2 far_nodes^2 x 2 L^3 node pairs dominates).
+    ``order`` defaults to :data:`ORDERS` of the lattice's pore kind.  Tens of seconds at L = 4.
     """
     rho = float(rho)
+    order = ORDERS.get(lat.pore, ORDER) if order is None else int(order)
     if not 0.0 < rho <= 1.0:
         raise ValueError(f"rho must lie in (0, 1] (got rho={rho!r})")
     if order < 1 or not 1 <= far_order <= order:
