@@ -67,3 +67,17 @@ def test_dielectric_levels():
     assert lv.V1 == pytest.approx(v1, abs=1e-4 * u)
     assert lv.E_r == pytest.approx(pol.repulsion_ev(2.0, 2.0, 9.6), rel=1e-12)
     assert 0 < lv.gain < ml.mc_model(L=2).levels.gain  # polarization weakens the collective gain
+
+
+def test_mc_curve_task_reaches_the_dielectric_model(tmp_path, monkeypatch):
+    """A task call with eps_nc runs the dielectric model: the step sits near its own Sec. III level."""
+    monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path))
+    from supercrystal.book import tasks
+    run = montecarlo.RunParams(n_volts=9, n_equil=5, n_measure=20, window=(-0.4, 0.4), anchor=False)
+    dev = montecarlo.DeviceParams(L=2, eps_nc=9.6)
+    params = tasks.mc_curve.params(**tasks._device(dev), T_kelvin=300.0, spread=0.0, realisation=0, seed=0,
+                                   step=1, **tasks._run(run))
+    assert params["eps_nc"] == 9.6
+    c = tasks.curve(dev, 300.0, run=run)
+    v1 = dev.model().levels.V1
+    assert abs(c.V_sec3 - v1) < 1e-12 and abs(v1 - montecarlo.DeviceParams(L=2).model().levels.V1) > 0.05
