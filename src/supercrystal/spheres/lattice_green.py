@@ -282,13 +282,13 @@ def supercell_coupling(lat, rho: float, order: int | None = None, far_order: int
 
 
 # --------------------------------------------------------------------------- the solve
-def _sub(sc: SupercellCoupling, order: int, far_order: int | None = None) -> tuple:
-    """K, P and degrees restricted to l <= order (and the far couplings to l <= far_order)."""
+def _sub(sc: SupercellCoupling, order: int) -> tuple:
+    """K, P and degrees restricted to 1 <= l <= order (sub-blocks: the Galerkin entries do not depend on
+    the truncation)."""
+    if not 1 <= order <= sc.order:
+        raise ValueError(f"order must lie in [1, {sc.order}] (got order={order})")
     m = (order + 1) ** 2 - 1
-    k = sc.coupling[:, :m, :m]
-    if far_order is not None and far_order < sc.far_order:
-        raise ValueError("far_order can only be lowered by recomputing")
-    return k, sc.projections[:, :, :m], sc.degrees[:m]
+    return sc.coupling[:, :m, :m], sc.projections[:, :, :m], sc.degrees[:m]
 
 
 def induced_rows(sc: SupercellCoupling, kappa: float, order: int | None = None, geom=None, lat=None) -> np.ndarray:
