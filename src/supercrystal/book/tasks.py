@@ -224,6 +224,18 @@ def dielectric_gains(lattice: str, rhos, kappas) -> list[dict]:
     return [dielectric_gain(lattice, r, kappas) for r in rhos]
 
 
+@task
+def dielectric_green_rows(L: int, pore: str, rho: float, kappa: float) -> dict:
+    """Rows of the Monte Carlo supercell's Green's function with dielectric NC cores, 1/b in eps_liquid
+    (:func:`supercrystal.spheres.lattice_green.lattice_green`, error estimated): {"rows", "induced", "refs",
+    "error", "order_step", "far_step", "order"}; expand with
+    :func:`~supercrystal.spheres.lattice_green.expand_rows` (tens of seconds at L = 4)."""
+    from supercrystal.spheres import lattice_green
+    g = lattice_green.lattice_green(montecarlo.mc_lattice(int(L), pore), rho, kappa, estimate=kappa != 1.0)
+    return {"rows": g.rows, "induced": g.induced, "refs": g.refs, "error": np.array(g.error),
+            "order_step": np.array(g.order_step), "far_step": np.array(g.far_step), "order": np.array(g.order)}
+
+
 # --------------------------------------------------------------------------- Appendix C
 @task
 def patch_capacitance(lattice: str, rho: float, a_c: float, n: int, order: int,
@@ -269,8 +281,11 @@ def spectral_radius_sweep(lmax: int, rho_min: float, step: float = 0.025) -> dic
 def _device(dev) -> dict:
     """A device's parameters in the key's form (each coerced to its field's type)."""
     d = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
-    return {f.name: {"int": int, "float": float, "str": str}[str(f.type)](getattr(d, f.name))
-            for f in dataclasses.fields(montecarlo.DeviceParams)}
+    out = {f.name: {"int": int, "float": float, "str": str}[str(f.type)](getattr(d, f.name))
+           for f in dataclasses.fields(montecarlo.DeviceParams) if f.name != "eps_nc"}
+    if d.eps_nc is not None:  # polarizable NCs; the uniform model's keys keep their form
+        out["eps_nc"] = float(d.eps_nc)
+    return out
 
 
 def _run(run) -> dict:
@@ -282,10 +297,12 @@ def _run(run) -> dict:
 @task
 def mc_curve(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str, e_ion_ev: float,
              gap_nm: float, T_kelvin: float, spread: float, realisation: int, seed: int, step: int,
-             n_volts: int, n_equil: int, n_measure: int, window: tuple, anchor: bool) -> montecarlo.ChargingCurve:
-    """One realisation's charging curve (:func:`supercrystal.montecarlo.runs.run_curve`)."""
+             n_volts: int, n_equil: int, n_measure: int, window: tuple, anchor: bool,
+             eps_nc: float | None = None) -> montecarlo.ChargingCurve:
+    """One realisation's charging curve (:func:`supercrystal.montecarlo.runs.run_curve`); ``eps_nc``: the
+    NC cores' dielectric constant (None: uniform eps, Sec. III's model)."""
     dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
-                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm)
+                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm, eps_nc=eps_nc)
     run = montecarlo.RunParams(n_volts=n_volts, n_equil=n_equil, n_measure=n_measure, window=tuple(window),
                                anchor=anchor)
     return montecarlo.run_curve(dev, T_kelvin, spread, realisation, run, seed, step)

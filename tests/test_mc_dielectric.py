@@ -1,0 +1,83 @@
+"""The Monte Carlo with polarizable NCs: eps_nc = None is today's model, eps_nc = eps_liquid the same chain."""
+import numpy as np
+import pytest
+
+from supercrystal import montecarlo
+from supercrystal.montecarlo import lattice as ml
+from supercrystal.montecarlo.kernel import mc_kernel
+from supercrystal.semiconductor import polarization as pol
+
+
+def chain(model, seed=3):
+    lat = model.lattice
+    n = np.zeros(lat.n_nc, np.int64)
+    c = np.zeros(lat.n_pore, np.int64)
+    mus = np.linspace(-0.9, 0.3, 4) + float(np.mean(model.eq))
+    return mc_kernel(lat.G, lat.n_nc, lat.nc_neighbours, lat.pore_neighbours, lat.nc_pores, model.eq, model.er,
+                     model.e_ion, mus, 12.0, n, c, 5, 20, seed, 0.2, 0.2, 0.3, 0, 10 ** 9)
+
+
+@pytest.mark.parametrize("pore", ["octahedral", "tetrahedral"])
+def test_kappa_one_gives_the_uniform_chain_bit_for_bit(pore):
+    m0 = ml.mc_model(L=2, pore=pore, spread=0.1, disorder_seed=2)
+    m1 = ml.mc_model(L=2, pore=pore, spread=0.1, disorder_seed=2, eps_nc=2.0)
+    assert m1.kappa == 1.0 and m0.kappa is None
+    assert np.array_equal(m0.lattice.G, m1.lattice.G)
+    assert np.array_equal(m0.eq, m1.eq) and np.array_equal(m0.er, m1.er)
+    for a, b in zip(chain(m0), chain(m1)):
+        assert np.array_equal(a, b)
+
+
+def test_dielectric_model_energies():
+    m0 = ml.mc_model(L=2)
+    m = ml.mc_model(L=2, eps_nc=9.6)
+    assert m.kappa == pytest.approx(4.8)
+    np.testing.assert_allclose(m.er, pol.repulsion(4.8, 0.8), rtol=1e-14)
+    np.testing.assert_allclose(m.eq - m0.eq, pol.self_polarization(4.8, 0.8), rtol=1e-12)
+    assert 0 < m.green_error < 1e-3
+    np.testing.assert_allclose(m.lattice.G, m.lattice.G.T, rtol=0, atol=1e-15)
+    # the rock-salt state is stabilised by the polarization of the filled lattice less than the empty one
+    n, c = ml.state(m, "full")
+    assert ml.energy(m, n, c) != ml.energy(m0, n, c)
+
+
+def test_device_params_and_task_keys():
+    from supercrystal.book import tasks
+    d = montecarlo.DeviceParams(L=2)
+    assert "eps_nc" not in d.as_dict() and "eps_nc" not in tasks._device(d)
+    dd = montecarlo.DeviceParams(L=2, eps_nc=9.6)
+    assert tasks._device(dd)["eps_nc"] == 9.6
+    assert dd.model().kappa == pytest.approx(4.8)
+    assert montecarlo.DeviceParams(**tasks._device(dd)) == dd
+    with pytest.raises(ValueError, match="eps_nc"):
+        montecarlo.DeviceParams(L=2, eps_nc=-1.0).model()
+    with pytest.raises(ValueError, match="eps_nc"):
+        montecarlo.DeviceParams(L=2, pore="gate", eps_nc=9.6).model()
+
+
+def test_dielectric_levels():
+    """kappa = 1: the Sec. III levels bit for bit; CdSe: V1 = E_q + Sigma_1 + the filled dielectric lattice."""
+    from supercrystal.spheres import dielectric
+    for pore in ("octahedral", "tetrahedral"):
+        assert ml.mc_model(L=2, pore=pore, eps_nc=2.0).levels == ml.mc_model(L=2, pore=pore).levels
+    m = ml.mc_model(L=2, eps_nc=9.6)
+    lv = m.levels
+    u = lv.coulomb
+    v1 = lv.E_q + (pol.self_polarization(4.8, 0.8) + dielectric.filled_lattice("fcc", 0.8, 4.8).energy) * u
+    assert lv.V1 == pytest.approx(v1, abs=1e-4 * u)
+    assert lv.E_r == pytest.approx(pol.repulsion_ev(2.0, 2.0, 9.6), rel=1e-12)
+    assert 0 < lv.gain < ml.mc_model(L=2).levels.gain  # polarization weakens the collective gain
+
+
+def test_mc_curve_task_reaches_the_dielectric_model(tmp_path, monkeypatch):
+    """A task call with eps_nc runs the dielectric model: the step sits near its own Sec. III level."""
+    monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path))
+    from supercrystal.book import tasks
+    run = montecarlo.RunParams(n_volts=9, n_equil=5, n_measure=20, window=(-0.4, 0.4), anchor=False)
+    dev = montecarlo.DeviceParams(L=2, eps_nc=9.6)
+    params = tasks.mc_curve.params(**tasks._device(dev), T_kelvin=300.0, spread=0.0, realisation=0, seed=0,
+                                   step=1, **tasks._run(run))
+    assert params["eps_nc"] == 9.6
+    c = tasks.curve(dev, 300.0, run=run)
+    v1 = dev.model().levels.V1
+    assert abs(c.V_sec3 - v1) < 1e-12 and abs(v1 - montecarlo.DeviceParams(L=2).model().levels.V1) > 0.05
