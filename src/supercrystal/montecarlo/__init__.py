@@ -6,6 +6,7 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
     lattice      the periodic fcc super-crystal, its pores and Ewald pair table, the model's site
                  energies (Eqs. 2, 11, 13) and grand Hamiltonian; filled states give Eqs. (5), (8), (11)
     kernel       the numba-compiled Metropolis kernel: neutral moves, spin weights, detailed balance
+    autocorr     integrated autocorrelation times (emcee's estimator) and the errors of means from them
     chains       Markov chains through a list of voltages, block errors, the measured branch nu(mu)
     thermo       grand potentials by thermodynamic integration, the equilibrium step V*, its jump,
                  the end of the first-order line; exact enumeration for the tests
@@ -24,6 +25,7 @@ from supercrystal.montecarlo.lattice import (LOG_G, STEP_STATES, MCLattice, MCMo
                                              disordered_radii, energy, log_degeneracy, mc_lattice,
                                              mc_model, model_from_arrays, neighbour_lists,
                                              site_energies, state, step_states)
+from supercrystal.montecarlo.autocorr import Autocorr, autocorr, error_of_mean, integrated_time
 from supercrystal.montecarlo.chains import MOVE_PROBS, Branch, Chain, block_error, run
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
                                             exact_distribution, first_order_end, sweep, transition)
@@ -40,6 +42,8 @@ __all__ = [
     "LOG_G", "STEP_STATES", "MCLattice", "MCModel", "charges", "disordered_radii", "energy",
     "log_degeneracy", "mc_lattice", "mc_model", "model_from_arrays", "neighbour_lists", "site_energies",
     "state", "step_states",
+    # autocorr
+    "Autocorr", "autocorr", "error_of_mean", "integrated_time",
     # chains
     "MOVE_PROBS", "Branch", "Chain", "block_error", "run",
     # thermo
