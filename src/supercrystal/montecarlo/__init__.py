@@ -10,6 +10,8 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
     chains       Markov chains through a list of voltages, block errors, the measured branch nu(mu)
     replicas     replica exchange (parallel tempering in T, or along any (kT, mu) ladder) on chain
                  segments: chains that cross between the phases below the end of the first-order line
+    reweight     MBAR (pymbar) over the replicas' samples: equilibrium nu(mu), grand potential, the
+                 coexistence voltage and the jump at any temperature, errors over independent runs
     thermo       grand potentials by thermodynamic integration, the equilibrium step V*, its jump,
                  the end of the first-order line; exact enumeration for the tests
     width        the resolved 10-90 % width of the step from phase-restricted branches
@@ -29,8 +31,9 @@ from supercrystal.montecarlo.lattice import (LOG_G, STEP_STATES, MCLattice, MCMo
                                              site_energies, state, step_states)
 from supercrystal.montecarlo.autocorr import Autocorr, autocorr, error_of_mean, integrated_time
 from supercrystal.montecarlo.chains import MOVE_PROBS, Branch, Chain, block_error, run
-from supercrystal.montecarlo.replicas import (ReplicaRun, phase_crossings, replica_exchange,
-                                              temperature_ladder)
+from supercrystal.montecarlo.replicas import (ReplicaRun, coexistence_ladder, phase_crossings,
+                                              replica_exchange, temperature_ladder)
+from supercrystal.montecarlo.reweight import Reweighted, combine, reweight
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
                                             exact_distribution, first_order_end, sweep, transition)
 from supercrystal.montecarlo.width import BranchWidth, branch_width, equilibrium_width, restricted_branch
@@ -51,7 +54,9 @@ __all__ = [
     # chains
     "MOVE_PROBS", "Branch", "Chain", "block_error", "run",
     # replicas
-    "ReplicaRun", "phase_crossings", "replica_exchange", "temperature_ladder",
+    "ReplicaRun", "coexistence_ladder", "phase_crossings", "replica_exchange", "temperature_ladder",
+    # reweight
+    "Reweighted", "combine", "reweight",
     # thermo
     "BETA_ISING", "Transition", "anchor_cycle", "anchor_omega", "anchored", "exact_distribution",
     "first_order_end", "sweep", "transition",

@@ -16,8 +16,9 @@ temperature -beta (mu_i - mu_j)(N(x) - N(y)).  Detailed balance holds for the pr
 grand-canonical distributions, so each state's samples follow its own equilibrium distribution (the
 tests compare the histograms with exact enumeration at every state).
 
-Which ladder.  The default is tempering in T at a fixed mu near coexistence (:func:`temperature_ladder`,
-geometric in T up to above the end of cooperativity, k_B T_c ~ 0.095 e^2/(eps b)): above T_c there is no
+Which ladder.  Tempering in T (:func:`temperature_ladder`, geometric in T up to above the end of
+cooperativity, k_B T_c ~ 0.095 e^2/(eps b)), with mu following the coexistence line mu*(T) by the
+Clausius-Clapeyron slope of the spin entropy (:func:`coexistence_ladder`): above T_c there is no
 barrier between the phases, so the hot replicas decorrelate in a few sweeps, and a configuration that
 walks down the ladder arrives in either phase with its equilibrium weight.  A ladder in mu at fixed
 T < T_c does not remove the barrier at any rung (only past the spinodals, i.e. along the hysteresis loop),
@@ -83,6 +84,19 @@ def temperature_ladder(kT_low: float, kT_high: float, k: int) -> np.ndarray:
     if int(k) == 1:
         return np.array([float(kT_low)])
     return np.geomspace(kT_low, kT_high, int(k))
+
+
+def coexistence_ladder(kT: float, kT_high: float, k: int, mu: float,
+                       slope: float = -np.log(2.0)) -> tuple[np.ndarray, np.ndarray]:
+    """States (kT_k, mu_k) along a line through (kT, mu) with d mu / d kT = ``slope``: the
+    Clausius-Clapeyron slope -Delta s / Delta n of the step's coexistence line.  Default -ln 2: each
+    electron added on the first step brings its spin entropy k_B ln 2 (Sec. V's V1 - k_B T ln 2); +ln 2 for
+    the tetrahedral second step (the singlet loses it).  At a fixed mu the replicas above kT would sit
+    deep in one phase (the spin entropy shifts the step by k_B T ln 2): measured on L = 2 at kT = 0.06,
+    the fixed-mu ladder's hotter rungs were all filled, and the coldest replica's phase weight came out
+    0.86 +- 0.11 where this ladder's replicas straddle the step."""
+    kTs = temperature_ladder(kT, kT_high, k)
+    return kTs, float(mu) + float(slope) * (kTs - float(kT))
 
 
 def swap_log_ratio(beta_i: float, mu_i: float, beta_j: float, mu_j: float, h_x: float, n_x: float,
