@@ -15,6 +15,8 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
     thermo       grand potentials by thermodynamic integration, the equilibrium step V*, its jump,
                  the end of the first-order line; exact enumeration for the tests
     width        the resolved 10-90 % width of the step from phase-restricted branches
+    equilibrium  nu at one (V, T) by replica exchange, with tau and the swap statistics: the unit of work
+                 of the distributed sweeps (supercrystal.engine)
     gate_layer   the contrast of Fig. 3: one NC layer under a planar metal gate, on the same engine
     curves       charging curves nu(V), C(V) in volts: the quantitative Fig. 4
     runs         device and run parameters, one realisation's curve, disorder statistics, the end of
@@ -37,6 +39,7 @@ from supercrystal.montecarlo.reweight import Reweighted, combine, reweight
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
                                             exact_distribution, first_order_end, sweep, transition)
 from supercrystal.montecarlo.width import BranchWidth, branch_width, equilibrium_width, restricted_branch
+from supercrystal.montecarlo.equilibrium import EquilibriumPoint, equilibrium_point
 from supercrystal.montecarlo.gate_layer import gate_layer_model, gate_onset
 from supercrystal.montecarlo.curves import ChargingCurve, charging_curve
 from supercrystal.montecarlo.runs import (T_END_GRID_UNIT, T_END_RUN, WIDTH_SEEDS, CooperativityEnd,
@@ -62,6 +65,8 @@ __all__ = [
     "first_order_end", "sweep", "transition",
     # width
     "BranchWidth", "branch_width", "equilibrium_width", "restricted_branch",
+    # equilibrium
+    "EquilibriumPoint", "equilibrium_point",
     # gate_layer
     "gate_layer_model", "gate_onset",
     # curves
