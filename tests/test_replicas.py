@@ -88,3 +88,19 @@ def test_seeded_by_the_arguments_only(cell):
         rx.replica_exchange(cell, [0.1, -0.1], 0.0)
     with pytest.raises(ValueError, match="kT_low"):
         rx.temperature_ladder(0.2, 0.1, 3)
+
+
+def test_equilibrium_point_crosses_at_coexistence_and_a_plain_chain_does_not():
+    """montecarlo.equilibrium_point (the engine's unit of work) at L = 2, k_B T = 0.06 e^2/(eps b), at Sec. III's
+    coexistence voltage V1 - k_B T ln 2: seven replicas up to the default top pass between the phases and give
+    an intermediate filling; one replica (a plain chain from the empty state) stays empty."""
+    from supercrystal.units import kT_ev
+
+    m = mc.mc_model(L=2)
+    T = 0.06 * m.unit_ev / kT_ev(1.0)
+    v = m.levels.V1 - 0.06 * np.log(2) * m.unit_ev
+    p = mc.equilibrium_point(m, v, T, replicas=7, n_equil=50, n_measure=1500, sweeps=4, seed=5)
+    assert p.crossings >= 20 and 0.1 < p.nu < 0.9 and p.nu_err > 0.02
+    assert p.T_ladder[0] == pytest.approx(T) and p.volts_ladder[0] == pytest.approx(v)
+    plain = mc.equilibrium_point(m, v, T, replicas=1, n_equil=50, n_measure=1500, sweeps=4, seed=5)
+    assert plain.crossings == 0 and plain.nu < 0.05 and len(plain.acceptance) == 0
