@@ -33,6 +33,7 @@ Book side (imports the physics, never the reverse)
     book.paramfiles         parameter files read safely and checked against inputs; the chapters' cells
     book.notebooks          executed notebooks compared as nbval compares them ("nothing changed")
     book.runner             papermill execution of the chapters (workers, signals, rerun books)
-    cli                     ``supercrystal claims|voltages|metal``
+    engine                  the Monte Carlo sweeps' cached tasks run through Dask (LocalCluster or a cluster)
+    cli                     ``supercrystal claims|voltages|metal|spheres|mc``
 """
 __version__ = "0.1.0"
