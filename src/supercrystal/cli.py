@@ -156,6 +156,8 @@ def _mc(args: argparse.Namespace) -> str:
     dev.model()  # the device is checked before any worker starts (b > a, the material, ...)
     if args.t_max and args.t_max < args.T:
         raise ValueError(f"--t-max must be >= --T (got t_max={args.t_max:g}, T={args.T:g})")
+    if args.replicas is None:  # measured at 250 K: 6 rungs at L = 4 never swap across the step, 12 do
+        args.replicas = 3 * args.L
     calls = tasks.equilibrium_calls(dev, args.T, args.volts, args.spread, args.realisation, args.replicas,
                                     args.t_max or 0.0, args.equil, args.sweeps, args.segment, args.seed)
     progress = sys.stderr.isatty()
@@ -239,8 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="gate voltages START:STOP:N in V (write --volts=-0.1:0.2:5 for a negative START)")
     mcp.add_argument("--spread", type=opt("spread_small"), default=0.0, help="relative size spread delta a / a, [0, 0.3]")
     mcp.add_argument("--realisation", type=opt("seed"), default=0, help="disorder sample number (with --spread)")
-    mcp.add_argument("--replicas", type=inputs.positive_int("--replicas"), default=6,
-                     help="temperatures of the replica-exchange ladder (1: a plain chain; default 6)")
+    mcp.add_argument("--replicas", type=inputs.positive_int("--replicas"), default=None,
+                     help="temperatures of the replica-exchange ladder (1: a plain chain; default 3 L: the swaps "
+                          "across the latent heat need rungs ~ sqrt(N))")
     mcp.add_argument("--t-max", type=opt("T_kelvin"), default=None,
                      help="top of the ladder, K (default: k_B T = 0.15 e^2/(eps b), above the end of cooperativity)")
     mcp.add_argument("--sweeps", type=inputs.positive_int("--sweeps"), default=1000,
