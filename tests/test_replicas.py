@@ -14,7 +14,7 @@ def _z_scores(run, model):
     for k in range(len(run.kT)):
         exact = mc.exact_distribution(model, run.mu[k], run.kT[k])
         ind = (run.n_series[k][None, :] == np.arange(len(exact))[:, None]).astype(float)
-        a = mc.autocorr(ind)
+        a = mc.autocorr.autocorr(ind)
         keep = exact > 1e-3
         out.append((a.mean[keep] - exact[keep]) / np.maximum(a.err[keep], 1e-4))
     return np.concatenate(out)

@@ -239,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     mcp.add_argument("--T", dest="T", type=opt("T_kelvin"), required=True, help=doc("T_kelvin"))
     mcp.add_argument("--volts", type=_volts, required=True,
                      help="gate voltages START:STOP:N in V (write --volts=-0.1:0.2:5 for a negative START)")
-    mcp.add_argument("--spread", type=opt("spread_small"), default=0.0, help="relative size spread delta a / a, [0, 0.3]")
+    mcp.add_argument("--spread", type=opt("spread_small"), default=0.0,
+                     help="relative size spread delta a / a, [0, 0.3]")
     mcp.add_argument("--realisation", type=opt("seed"), default=0, help="disorder sample number (with --spread)")
     mcp.add_argument("--replicas", type=inputs.positive_int("--replicas"), default=None,
                      help="temperatures of the replica-exchange ladder (1: a plain chain; default 3 L: the swaps "
@@ -250,7 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="measured segments (each --segment sweeps, then a round of swaps; default 1000)")
     mcp.add_argument("--equil", type=inputs.positive_int("--equil"), default=100,
                      help="equilibration segments (default 100)")
-    mcp.add_argument("--segment", type=inputs.positive_int("--segment"), default=4, help="sweeps per segment (default 4)")
+    mcp.add_argument("--segment", type=inputs.positive_int("--segment"), default=4,
+                     help="sweeps per segment (default 4)")
     where = mcp.add_mutually_exclusive_group()
     where.add_argument("--workers", type=inputs.positive_int("--workers"), default=None,
                        help="Dask LocalCluster of N single-threaded worker processes (default: one per core)")

@@ -31,11 +31,12 @@ from supercrystal.montecarlo.lattice import (LOG_G, STEP_STATES, MCLattice, MCMo
                                              disordered_radii, energy, log_degeneracy, mc_lattice,
                                              mc_model, model_from_arrays, neighbour_lists,
                                              site_energies, state, step_states)
-from supercrystal.montecarlo.autocorr import Autocorr, autocorr, error_of_mean, integrated_time
+from supercrystal.montecarlo import autocorr, reweight  # the modules (their main functions share the names)
+from supercrystal.montecarlo.autocorr import Autocorr, error_of_mean, integrated_time
 from supercrystal.montecarlo.chains import MOVE_PROBS, Branch, Chain, block_error, run
 from supercrystal.montecarlo.replicas import (ReplicaRun, coexistence_ladder, phase_crossings,
                                               replica_exchange, temperature_ladder)
-from supercrystal.montecarlo.reweight import Reweighted, combine, reweight
+from supercrystal.montecarlo.reweight import Reweighted, combine
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
                                             exact_distribution, first_order_end, sweep, transition)
 from supercrystal.montecarlo.width import BranchWidth, branch_width, equilibrium_width, restricted_branch
@@ -53,13 +54,13 @@ __all__ = [
     "log_degeneracy", "mc_lattice", "mc_model", "model_from_arrays", "neighbour_lists", "site_energies",
     "state", "step_states",
     # autocorr
-    "Autocorr", "autocorr", "error_of_mean", "integrated_time",
+    "autocorr", "Autocorr", "error_of_mean", "integrated_time",
     # chains
     "MOVE_PROBS", "Branch", "Chain", "block_error", "run",
     # replicas
     "ReplicaRun", "coexistence_ladder", "phase_crossings", "replica_exchange", "temperature_ladder",
     # reweight
-    "Reweighted", "combine", "reweight",
+    "reweight", "Reweighted", "combine",
     # thermo
     "BETA_ISING", "Transition", "anchor_cycle", "anchor_omega", "anchored", "exact_distribution",
     "first_order_end", "sweep", "transition",

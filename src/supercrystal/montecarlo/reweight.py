@@ -63,7 +63,8 @@ def pool(runs, thin: bool = True) -> Pooled:
     for r in runs:
         if r.n_nc != runs[0].n_nc:
             raise ValueError("runs of different models cannot be pooled")
-        tau = np.maximum(integrated_time(r.n_series), integrated_time(r.e_series)) if thin else np.full(len(r.kT), 0.5)
+        tau = (np.maximum(integrated_time(r.n_series), integrated_time(r.e_series)) if thin
+               else np.full(len(r.kT), 0.5))
         for k in range(len(r.kT)):
             g = max(1, int(np.ceil(2 * tau[k])))
             kT.append(r.kT[k])
