@@ -37,6 +37,7 @@ Book side (imports the physics, never the reverse)
     book.summary            the summary pages: claims table, results at a glance, execution status, costs
     book.sphinxext          Sphinx extension: version stamp, repository and launch buttons
     lockfile                requirements.lock: the installed closure of the project's requirements
-    cli                     ``supercrystal claims|voltages|metal``
+    engine                  the Monte Carlo sweeps' cached tasks run through Dask (LocalCluster or a cluster)
+    cli                     ``supercrystal claims|voltages|metal|spheres|mc``
 """
 __version__ = "0.1.0"

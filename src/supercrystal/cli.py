@@ -1,4 +1,4 @@
-"""Command line: ``supercrystal claims|voltages|metal|spheres`` (also ``python -m supercrystal``).
+"""Command line: ``supercrystal claims|voltages|metal|spheres|mc`` (also ``python -m supercrystal``).
 
 * ``claims [--format json|markdown] [--id ID ...]``: the claims registry, computed now.
 * ``voltages --a-nm A --b-nm B --eps-nc EPS --m-eff M --e-ion-ev E --pore P [--format json|text]``:
@@ -11,6 +11,11 @@
   energy of the lattice of dielectric NCs (kappa = eps_nc/eps_liquid = K, ``inf`` for conductors) in
   e^2/(eps_liquid b) with its error and provenance; K = 1 gives Sec. III's point charges, ``inf`` Sec. IV's
   consistent energies.
+* ``mc --material M --a-nm A --b-nm B --eps-liquid E --L L --T T --volts START:STOP:N --seed S
+  [--workers N | --scheduler ADDRESS] [--format json|text]``: Sec. V's equilibrium filling nu(V) at T by
+  replica exchange, each voltage a cached task run through Dask (:mod:`supercrystal.engine`), with its error
+  from the integrated autocorrelation time tau (printed too) and the replicas' swap statistics; the output
+  does not depend on the number of workers.
 
 Options are checked against the one declaration of the book's inputs (:mod:`supercrystal.inputs`: the
 radii are bounded as in the chapters, (0, 50] nm). Invalid input is reported in one line naming the
@@ -119,6 +124,74 @@ def _spheres(args: argparse.Namespace) -> str:
             f"code fingerprint {prov.fingerprint})")
 
 
+def _volts(text: str) -> list[float]:
+    """``START:STOP:N`` -> N voltages from START to STOP (V), N in [1, 10000]."""
+    import argparse as _ap
+
+    parts = text.split(":")
+    try:
+        if len(parts) != 3:
+            raise ValueError
+        start, stop, n = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise _ap.ArgumentTypeError(f"--volts must be START:STOP:N, two voltages and a count (got {text!r})") from None
+    if not (math.isfinite(start) and math.isfinite(stop)) or not 1 <= n <= 10000:
+        raise _ap.ArgumentTypeError(f"--volts needs finite START, STOP and N in [1, 10000] (got {text!r})")
+    if n == 1:
+        return [start]
+    return [start + (stop - start) * k / (n - 1) for k in range(n)]
+
+
+def _json_floats(values) -> list:
+    """A list of floats for strict JSON: NaN (a swap pair never attempted) becomes null."""
+    return [None if not math.isfinite(float(v)) else float(v) for v in values]
+
+
+def _mc(args: argparse.Namespace) -> str:
+    from supercrystal import engine, montecarlo
+    from supercrystal.book import tasks
+
+    dev = montecarlo.DeviceParams(L=args.L, a_nm=args.a_nm, b_nm=args.b_nm, material=args.material,
+                                  eps_liquid=args.eps_liquid, pore=args.pore)
+    dev.model()  # the device is checked before any worker starts (b > a, the material, ...)
+    if args.t_max and args.t_max < args.T:
+        raise ValueError(f"--t-max must be >= --T (got t_max={args.t_max:g}, T={args.T:g})")
+    if args.replicas is None:  # measured at 250 K: 6 rungs at L = 4 never swap across the step, 12 do
+        args.replicas = 3 * args.L
+    calls = tasks.equilibrium_calls(dev, args.T, args.volts, args.spread, args.realisation, args.replicas,
+                                    args.t_max or 0.0, args.equil, args.sweeps, args.segment, args.seed)
+    progress = sys.stderr.isatty()
+    with engine.client(args.workers, args.scheduler) as client:  # default: a LocalCluster on every core
+        points = engine.compute(calls, client, progress)
+    record = {
+        "material": dev.material, "a_nm": dev.a_nm, "b_nm": dev.b_nm, "eps_liquid": dev.eps_liquid,
+        "pore": dev.pore, "L": dev.L, "n_nc": points[0].n_nc, "T_kelvin": args.T, "spread": args.spread,
+        "realisation": args.realisation, "seed": args.seed,
+        "replicas": {"count": args.replicas, "T_kelvin": _json_floats(points[0].T_ladder),
+                     "volts_offset": _json_floats(points[0].volts_ladder - points[0].volts)},
+        "effort": {"equil_segments": args.equil, "measured_segments": args.sweeps,
+                   "sweeps_per_segment": args.segment, "measured_sweeps": points[0].sweeps},
+        "volts": [p.volts for p in points], "nu": [p.nu for p in points], "nu_err": [p.nu_err for p in points],
+        "tau": [p.tau for p in points], "tau_h": [p.tau_h for p in points],
+        "reliable": [p.reliable for p in points], "crossings": [p.crossings for p in points],
+        "acceptance": [_json_floats(p.acceptance) for p in points],
+        "round_trips": [[int(x) for x in p.round_trips] for p in points],
+        "units": {"volts": "V", "nu": "electrons per NC", "tau": "sweeps"},
+        "fingerprint": tasks.mc_equilibrium_point.fingerprint(),
+    }
+    _finite(f"at T={args.T:g} K", **{f"nu[{k}]": v for k, v in enumerate(record["nu"])})
+    if args.format == "json":
+        return _dumps(record)
+    lines = [f"nu(V) at T = {args.T:g} K, {dev.material}, a = {dev.a_nm:g} nm, b = {dev.b_nm:g} nm, "
+             f"eps_liquid = {dev.eps_liquid:g}, L = {dev.L} ({points[0].n_nc} NCs), {args.replicas} replicas up to "
+             f"{points[0].T_ladder[-1]:.1f} K, {points[0].sweeps} sweeps, seed {args.seed}",
+             f"{'V':>10} {'nu':>9} {'error':>9} {'tau':>8} {'crossings':>9}"]
+    for p in points:
+        flag = "" if p.reliable else "  (series < 100 tau)"
+        lines.append(f"{p.volts:10.5f} {p.nu:9.5f} {p.nu_err:9.5f} {p.tau:8.1f} {p.crossings:9d}{flag}")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     opt, doc = inputs.option, inputs.help_text
     p = inputs.ArgumentParser(prog="supercrystal", description=__doc__.splitlines()[0])
@@ -156,6 +229,36 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--eps-ratio", type=opt("eps_ratio"), required=True, help=doc("eps_ratio"))
     d.add_argument("--format", choices=("json", "text"), default="text")
     d.set_defaults(run=_spheres)
+
+    mcp = sub.add_parser("mc", help="Sec. V: equilibrium nu(V) by replica exchange, distributed with Dask")
+    mcp.add_argument("--material", type=opt("material"), default=inputs.parameter("material").default,
+                     help=doc("material"))
+    for flag, name in (("--a-nm", "a_nm"), ("--b-nm", "b_nm"), ("--eps-liquid", "eps_liquid"), ("--pore", "pore"),
+                       ("--L", "L"), ("--seed", "seed")):
+        mcp.add_argument(flag, dest=name, type=opt(name), default=inputs.parameter(name).default, help=doc(name))
+    mcp.add_argument("--T", dest="T", type=opt("T_kelvin"), required=True, help=doc("T_kelvin"))
+    mcp.add_argument("--volts", type=_volts, required=True,
+                     help="gate voltages START:STOP:N in V (write --volts=-0.1:0.2:5 for a negative START)")
+    mcp.add_argument("--spread", type=opt("spread_small"), default=0.0,
+                     help="relative size spread delta a / a, [0, 0.3]")
+    mcp.add_argument("--realisation", type=opt("seed"), default=0, help="disorder sample number (with --spread)")
+    mcp.add_argument("--replicas", type=inputs.positive_int("--replicas"), default=None,
+                     help="temperatures of the replica-exchange ladder (1: a plain chain; default 3 L: the swaps "
+                          "across the latent heat need rungs ~ sqrt(N))")
+    mcp.add_argument("--t-max", type=opt("T_kelvin"), default=None,
+                     help="top of the ladder, K (default: k_B T = 0.15 e^2/(eps b), above the end of cooperativity)")
+    mcp.add_argument("--sweeps", type=inputs.positive_int("--sweeps"), default=1000,
+                     help="measured segments (each --segment sweeps, then a round of swaps; default 1000)")
+    mcp.add_argument("--equil", type=inputs.positive_int("--equil"), default=100,
+                     help="equilibration segments (default 100)")
+    mcp.add_argument("--segment", type=inputs.positive_int("--segment"), default=4,
+                     help="sweeps per segment (default 4)")
+    where = mcp.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=inputs.positive_int("--workers"), default=None,
+                       help="Dask LocalCluster of N single-threaded worker processes (default: one per core)")
+    where.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
+    mcp.add_argument("--format", choices=("json", "text"), default="text")
+    mcp.set_defaults(run=_mc)
     return p
 
 

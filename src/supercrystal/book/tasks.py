@@ -9,6 +9,8 @@ this: they compute, and nothing else.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 
 import numpy as np
 
@@ -370,3 +372,41 @@ def peak_width(dev, T_kelvin: float, spacing_mV: float = 1.0, seeds: int = 4, n_
     locates the step; ``run``: its effort, default ``RunParams()``)."""
     return mc_peak_width(_device(dev), T_kelvin, spacing_mV, seeds, n_equil, n_measure, fit_mV, cut,
                          _device(dev if reference is None else reference), _run(run), seed)
+
+
+# --------------------------------------------------------------------------- Sec. V: equilibrium by replica exchange
+def point_seed(params: dict) -> int:
+    """The chain seed of one equilibrium point: 32 bits of the SHA-256 of all its parameters (the user's seed
+    among them), so each task is seeded from what it computes, never from where or when it runs."""
+    blob = json.dumps(params, sort_keys=True)
+    return int(hashlib.sha256(blob.encode()).hexdigest()[:8], 16)
+
+
+@task
+def mc_equilibrium_point(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str,
+                         e_ion_ev: float, gap_nm: float, spread: float, realisation: int, volts: float,
+                         T_kelvin: float, replicas: int, T_max_kelvin: float, n_equil: int, n_measure: int,
+                         sweeps: int, seed: int) -> montecarlo.EquilibriumPoint:
+    """nu at one (V, T) by replica exchange (:func:`supercrystal.montecarlo.equilibrium.equilibrium_point`);
+    ``T_max_kelvin`` 0: the default top of the ladder; the chains' seed is :func:`point_seed` of all the
+    parameters.  The unit of work of :mod:`supercrystal.engine`."""
+    params = dict(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
+                  e_ion_ev=e_ion_ev, gap_nm=gap_nm, spread=spread, realisation=realisation, volts=volts,
+                  T_kelvin=T_kelvin, replicas=replicas, T_max_kelvin=T_max_kelvin, n_equil=n_equil,
+                  n_measure=n_measure, sweeps=sweeps, seed=seed)
+    dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
+                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm)
+    return montecarlo.equilibrium_point(dev.model(spread, realisation), volts, T_kelvin, replicas,
+                                        T_max_kelvin if T_max_kelvin > 0 else None, n_equil, n_measure, sweeps,
+                                        point_seed(params))
+
+
+def equilibrium_calls(dev, T_kelvin: float, volts, spread: float = 0.0, realisation: int = 0, replicas: int = 6,
+                      T_max_kelvin: float = 0.0, n_equil: int = 100, n_measure: int = 1000, sweeps: int = 4,
+                      seed: int = 0) -> list:
+    """The (task, kwargs) calls of :func:`mc_equilibrium_point` for each voltage of ``volts``: what
+    :func:`supercrystal.engine.compute` distributes."""
+    common = dict(**_device(dev), spread=float(spread), realisation=int(realisation), T_kelvin=float(T_kelvin),
+                  replicas=int(replicas), T_max_kelvin=float(T_max_kelvin), n_equil=int(n_equil),
+                  n_measure=int(n_measure), sweeps=int(sweeps), seed=int(seed))
+    return [(mc_equilibrium_point, dict(common, volts=float(v))) for v in np.atleast_1d(volts)]

@@ -9,10 +9,17 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
                  site energies (Eqs. 2, 11, 13) and grand Hamiltonian; filled states give Eqs. (5), (8),
                  (11); other Green's functions of the lattice enter as rows or a pair function
     kernel       the numba-compiled Metropolis kernel: neutral moves, spin weights, detailed balance
+    autocorr     integrated autocorrelation times (emcee's estimator) and the errors of means from them
     chains       Markov chains through a list of voltages, block errors, the measured branch nu(mu)
+    replicas     replica exchange (parallel tempering in T, or along any (kT, mu) ladder) on chain
+                 segments: chains that cross between the phases below the end of the first-order line
+    reweight     MBAR (pymbar) over the replicas' samples: equilibrium nu(mu), grand potential, the
+                 coexistence voltage and the jump at any temperature, errors over independent runs
     thermo       grand potentials by thermodynamic integration, the equilibrium step V*, its jump,
                  the end of the first-order line; exact enumeration for the tests
     width        the resolved 10-90 % width of the step from phase-restricted branches
+    equilibrium  nu at one (V, T) by replica exchange, with tau and the swap statistics: the unit of work
+                 of the distributed sweeps (supercrystal.engine)
     gate_layer   the contrast of Fig. 3: one NC layer under a planar metal gate, on the same engine
     curves       charging curves nu(V), C(V) in volts: the quantitative Fig. 4
     runs         device and run parameters, one realisation's curve, disorder statistics, the end of
@@ -29,10 +36,16 @@ from supercrystal.montecarlo.lattice import (LOG_G, STEP_STATES, MCLattice, MCMo
                                              mc_lattice, mc_model, model_from_arrays, neighbour_lists,
                                              pair_table_from_function, pair_table_from_rows,
                                              site_energies, state, step_states)
+from supercrystal.montecarlo import autocorr, reweight  # the modules (their main functions share the names)
+from supercrystal.montecarlo.autocorr import Autocorr, error_of_mean, integrated_time
 from supercrystal.montecarlo.chains import MOVE_PROBS, Branch, Chain, block_error, run
+from supercrystal.montecarlo.replicas import (ReplicaRun, coexistence_ladder, phase_crossings,
+                                              replica_exchange, temperature_ladder)
+from supercrystal.montecarlo.reweight import Reweighted, combine
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
                                             exact_distribution, first_order_end, sweep, transition)
 from supercrystal.montecarlo.width import BranchWidth, branch_width, equilibrium_width, restricted_branch
+from supercrystal.montecarlo.equilibrium import EquilibriumPoint, equilibrium_point
 from supercrystal.montecarlo.gate_layer import gate_layer_model, gate_onset
 from supercrystal.montecarlo.curves import ChargingCurve, charging_curve
 from supercrystal.montecarlo.runs import (T_END_GRID_UNIT, T_END_RUN, WIDTH_SEEDS, CooperativityEnd,
@@ -48,13 +61,21 @@ __all__ = [
     "ewald_pair_table", "log_degeneracy", "mc_lattice", "mc_model", "model_from_arrays",
     "neighbour_lists", "pair_table_from_function", "pair_table_from_rows", "site_energies", "state",
     "step_states",
+    # autocorr
+    "autocorr", "Autocorr", "error_of_mean", "integrated_time",
     # chains
     "MOVE_PROBS", "Branch", "Chain", "block_error", "run",
+    # replicas
+    "ReplicaRun", "coexistence_ladder", "phase_crossings", "replica_exchange", "temperature_ladder",
+    # reweight
+    "reweight", "Reweighted", "combine",
     # thermo
     "BETA_ISING", "Transition", "anchor_cycle", "anchor_omega", "anchored", "exact_distribution",
     "first_order_end", "sweep", "transition",
     # width
     "BranchWidth", "branch_width", "equilibrium_width", "restricted_branch",
+    # equilibrium
+    "EquilibriumPoint", "equilibrium_point",
     # gate_layer
     "gate_layer_model", "gate_onset",
     # curves

@@ -6,7 +6,9 @@ state from one voltage to the next, and returns the per-sweep series of the elec
 of the energy H (:class:`Chain`).  A sweep is one attempted move per site (NCs + pores).
 :class:`Branch` is what a sweep through the voltages measures per NC: the filling nu = <N_el>/N, the
 fluctuation capacitance d nu / d mu = var(N_el)/(N kT) (C / (e^2 N), the quantity of Fig. 4) and the
-grand potential (:mod:`supercrystal.montecarlo.thermo`).  Errors are block (batch-means) errors.
+grand potential (:mod:`supercrystal.montecarlo.thermo`).  Errors are block (batch-means) errors; the
+integrated autocorrelation times of N_el and H and the errors they give are :class:`Branch` properties
+(:mod:`supercrystal.montecarlo.autocorr`).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from supercrystal.montecarlo.autocorr import autocorr
 from supercrystal.montecarlo.kernel import mc_kernel
 from supercrystal.montecarlo.lattice import MCModel, state
 
@@ -89,6 +92,8 @@ class Branch:
     dnu_dmu : the grand-canonical fluctuation formula var(N_el) / (N_nc kT) (= C / (e^2 N_nc)), with
     dnu_dmu_err the scatter of the variances of 10 blocks over sqrt(10);
     omega, omega_err : grand potential per NC; chain : the raw series; n_nc : number of NCs.
+    Properties: tau_n, tau_h : integrated autocorrelation times (sweeps) of N_el and H at each mu;
+    nu_err_tau : the error of nu from tau_n, sqrt(var 2 tau / n) (the fields keep the block errors).
     """
 
     mu: np.ndarray
@@ -100,3 +105,15 @@ class Branch:
     omega_err: np.ndarray
     chain: Chain
     n_nc: int
+
+    @property
+    def tau_n(self) -> np.ndarray:
+        return autocorr(self.chain.n_series).tau
+
+    @property
+    def tau_h(self) -> np.ndarray:
+        return autocorr(self.chain.e_series).tau
+
+    @property
+    def nu_err_tau(self) -> np.ndarray:
+        return autocorr(self.chain.n_series).err / self.n_nc

@@ -29,7 +29,10 @@ class ChargingCurve:
     the equilibrium nu(V) (0 when the jump spans it) at the resolution of this grid only
     (:func:`~supercrystal.montecarlo.runs.run_peak_width` resolves it); hysteresis; height : largest
     equilibrium C/(eN) on the grid, 1/V (the continuous part; a jump adds a delta of weight ``jump``);
-    T_kelvin, kT_unit : temperature in K and in e^2/(eps b); unit_ev : e^2/(eps b) in eV; step : 1 or 2.
+    T_kelvin, kT_unit : temperature in K and in e^2/(eps b); unit_ev : e^2/(eps b) in eV; step : 1 or 2;
+    tau_up/tau_down : integrated autocorrelation times (sweeps) of N_el on the two sweeps, tau_h_up/
+    tau_h_down : of H, nu_up_err_tau/nu_down_err_tau : the errors of nu from tau_up/tau_down
+    (:mod:`~supercrystal.montecarlo.autocorr`; nu_up_err/nu_down_err keep the block errors).
     """
 
     volts: np.ndarray
@@ -54,6 +57,12 @@ class ChargingCurve:
     kT_unit: float
     unit_ev: float
     step: int
+    tau_up: np.ndarray | None = None
+    tau_down: np.ndarray | None = None
+    tau_h_up: np.ndarray | None = None
+    tau_h_down: np.ndarray | None = None
+    nu_up_err_tau: np.ndarray | None = None
+    nu_down_err_tau: np.ndarray | None = None
 
 
 def charging_curve(model: MCModel, T_kelvin: float, step: int = 1, window: tuple = (-0.7, 0.5),
@@ -104,4 +113,5 @@ def charging_curve(model: MCModel, T_kelvin: float, step: int = 1, window: tuple
         V_star=tr.mu_star * unit, V_star_err=tr.mu_star_err * unit, V_sec3=float(v_sec3),
         jump=tr.jump, width_mV=1e3 * tr.width * unit, hysteresis=tr.hysteresis,
         height=float(np.max(eq_C)), T_kelvin=float(T_kelvin), kT_unit=float(kT), unit_ev=float(unit),
-        step=int(step))
+        step=int(step), tau_up=up.tau_n, tau_down=dn.tau_n[r], tau_h_up=up.tau_h, tau_h_down=dn.tau_h[r],
+        nu_up_err_tau=up.nu_err_tau, nu_down_err_tau=dn.nu_err_tau[r])
