@@ -13,7 +13,7 @@ def chain(model, seed=3):
     n = np.zeros(lat.n_nc, np.int64)
     c = np.zeros(lat.n_pore, np.int64)
     mus = np.linspace(-0.9, 0.3, 4) + float(np.mean(model.eq))
-    return mc_kernel(lat.G, lat.n_nc, lat.nc_neighbours, lat.pore_neighbours, lat.nc_pores, model.eq, model.er,
+    return mc_kernel(*lat.table.kernel_arrays(), lat.n_nc, lat.nc_neighbours, lat.pore_neighbours, lat.nc_pores, model.eq, model.er,
                      model.e_ion, mus, 12.0, n, c, 5, 20, seed, 0.2, 0.2, 0.3, 0, 10 ** 9)
 
 

@@ -40,6 +40,7 @@ def test_exact_values_five_significant_digits_no_trailing_zeros_no_e_notation():
     assert format_value(1.0) == "1"
     assert format_value(0.0) == "0"
     assert format_value(0.0, 0.0) == "0"  # an exact zero, not "0.0000 +- 0"
+    assert format_value(-2e-9, 1e-3) == "0.0000 \u00b1 0.0010"  # zero within its error has no sign
     assert format_value(-2.6e-09) == f"{M}2.6 \u00d7 10\u207b\u2079"
     assert "e" not in format_value(6.02214076e23)
 
@@ -120,8 +121,11 @@ def test_claims_page_counts_and_errata_come_first_and_the_table_is_narrow(regist
     header = re.search(r"<thead>(.*?)</thead>", text).group(1)
     assert header.count("<th") == 4  # claim, paper, this book, status
     assert text.count("<details>") == len(registry)  # every note folded under its claim
-    for bad in ("+-", "e^2/(eps", "0.0000 \u00b1 0", "e-0"):
+    for bad in ("+-", "e^2/(eps", "e-0"):
         assert bad not in text
+    # a detection floor or exact zero is never written as "0.0000 +- 0", and zero has no sign
+    assert not re.search("0\\.0+ \u00b1 0(?![.0-9])", text)
+    assert not re.search("\u22120\\.0+ \u00b1", text)
 
 
 def test_glance_links_every_headline_to_its_claim(registry):

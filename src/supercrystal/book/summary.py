@@ -52,7 +52,8 @@ def _decimals_for(error: float) -> int:
 
 def _fixed(x: float, decimals: int) -> str:
     if decimals > 0:
-        return f"{x:.{decimals}f}"
+        text = f"{x:.{decimals}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
     step = 10.0 ** (-decimals)
     return f"{round(x / step) * step:.0f}"
 
