@@ -42,8 +42,21 @@ SEC5_SPREAD_SMALL = _inputs.parameter("spread_small").default
 #: beyond the paper (chapter "polar"): the grid of the gain map, dielectric ratios kappa = eps_nc/eps_liquid
 #: (the static constants of CdSe and PbSe in the default liquid included) and core radii rho = a/b
 POLAR_MATERIALS = ("CdSe", "PbSe")
-POLAR_KAPPAS = tuple(sorted({1.0, 1.5, 2.0, 3.0, 8.0, 30.0, math.inf}
-                            | {material(m).epsilon / SEC5_EPS_I for m in POLAR_MATERIALS}))
+# POLAR_KAPPAS reads the materials table, so it is computed on first use (module __getattr__): importing the
+# registry must not need the checkout's data/ (the CLI's one-line message of a non-editable install)
+
+
+def _polar_kappas() -> tuple:
+    return tuple(sorted({1.0, 1.5, 2.0, 3.0, 8.0, 30.0, math.inf}
+                        | {material(m).epsilon / SEC5_EPS_I for m in POLAR_MATERIALS}))
+
+
+def __getattr__(name):
+    if name == "POLAR_KAPPAS":
+        return _polar_kappas()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 POLAR_RHOS = (0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
 POLAR_RHO = 0.8  # the realistic core radius of the polar.* claims (Sec. IV's range 0.8-0.95)
 POLAR_METAL_RHO = 0.9  # where the kappa -> inf end is compared with Sec. IV
@@ -214,15 +227,17 @@ def _polar_gain(lattice: str, rho: float, kappa: float) -> tuple[float, float]:
     """u_s - u_full and its error at one point of the polar chapter's grid, e^2/(eps_liquid b)."""
     from supercrystal.book import tasks
 
-    g = tasks.dielectric_gain(lattice, rho, POLAR_KAPPAS)
+    g = tasks.dielectric_gain(lattice, rho, _polar_kappas())
     i = [float(k) for k in g["kappa"]].index(kappa)
     return float(g["gain"][i]), float(g["error"][i])
 
 
 def _polar_material_rule(lattice: str, name: str) -> "_Rule":
-    kappa = material(name).epsilon / SEC5_EPS_I
+    def kappa_of() -> float:  # read from the materials table when evaluated, not on import
+        return material(name).epsilon / SEC5_EPS_I
 
     def note(value, error) -> str:
+        kappa = kappa_of()
         pc = _polar_gain(lattice, POLAR_RHO, 1.0)[0]
         metal_end = _polar_gain(lattice, POLAR_RHO, math.inf)[0]
         ratio = fluctuations.thermal_ratio(SEC5_B_NM, SEC5_EPS_I, SEC5_T_K, gain_coefficient=value).ratio
@@ -232,7 +247,7 @@ def _polar_material_rule(lattice: str, name: str) -> "_Rule":
                 f"point-charge gain {pc:.4f} (kappa = 1, Sec. III) and {metal_end:.4f} (kappa = inf, Sec. IV); "
                 f"W = {ratio:.1f} k_B T at b = {SEC5_B_NM:g} nm, T = {SEC5_T_K:g} K")
 
-    return _Rule(lambda: _polar_gain(lattice, POLAR_RHO, kappa), note)
+    return _Rule(lambda: _polar_gain(lattice, POLAR_RHO, kappa_of()), note)
 
 
 def _polar_metal_limit() -> tuple[float, float]:
