@@ -61,6 +61,85 @@ POLAR_RHOS = (0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
 POLAR_RHO = 0.8  # the realistic core radius of the polar.* claims (Sec. IV's range 0.8-0.95)
 POLAR_METAL_RHO = 0.9  # where the kappa -> inf end is compared with Sec. IV
 
+#: the Monte Carlo of the polar chapter: Sec. V's device (CdSe a = 2 nm, octahedral pores) with polarizable
+#: cores, the end of cooperativity T_c for these kappa = eps_nc/eps_liquid (the materials' own added on use),
+#: on POLAR_MC_L^3 * 4 NCs, from the jump of T_END_RUN sweeps on the grid POLAR_MC_T (K, with T_room added)
+POLAR_MC_KAPPAS = (1.0, 2.0, 15.0)
+POLAR_MC_L = 4
+POLAR_MC_T = (80.0, 380.0, 5.0)  # first, last, step
+
+
+def polar_mc_eps(eps_liquid: float = SEC5_EPS_I, kappas=POLAR_MC_KAPPAS) -> tuple:
+    """The cores' dielectric constants of the T_c curve: kappa * eps_liquid and the materials' static eps_nc
+    (read from the materials table when called, not on import)."""
+    return tuple(sorted({float(k) * eps_liquid for k in kappas}
+                        | {float(material(m).epsilon) for m in POLAR_MATERIALS}))
+
+
+def polar_mc_grid(T_room: float = SEC5_T_K):
+    """The temperatures (K) of the T_c search: POLAR_MC_T and room temperature."""
+    import numpy as np
+
+    lo, hi, step = POLAR_MC_T
+    return np.unique(np.append(np.arange(lo, hi + step / 2, step), float(T_room)))
+
+
+def polar_mc_device(eps_nc: float, L: int = POLAR_MC_L, b_nm: float = SEC5_B_NM, eps_liquid: float = SEC5_EPS_I):
+    """Sec. V's device with cores of dielectric constant ``eps_nc``."""
+    from supercrystal import montecarlo as mc
+
+    return mc.DeviceParams(L=int(L), b_nm=float(b_nm), eps_liquid=float(eps_liquid), eps_nc=float(eps_nc))
+
+
+def polar_mc_calls(eps_list, T_room: float = SEC5_T_K, **device) -> list:
+    """The (task, args, kwargs) of every sweep of the T_c curve, for ``cache.prefetch``."""
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
+
+    run = tasks._run(mc.T_END_RUN)
+    return [(tasks.mc_curve, (), dict(**tasks._device(polar_mc_device(e, **device)), T_kelvin=float(T), spread=0.0,
+                                      realisation=0, seed=0, step=1, **run))
+            for e in eps_list for T in polar_mc_grid(T_room)]
+
+
+def polar_cooperativity_end(eps_nc: float, T_room: float = SEC5_T_K, **device):
+    """(end of cooperativity, jump at T_room) of Sec. V's device with cores of ``eps_nc``.
+
+    The jump is measured on :func:`polar_mc_grid`; the fit (:func:`supercrystal.montecarlo.cooperativity_end_fit`)
+    uses, as Sec. V's grid does, the temperatures from 0.75 T_0 to T_0, T_0 the first one without a jump."""
+    import numpy as np
+
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
+
+    dev = polar_mc_device(eps_nc, **device)
+    grid = polar_mc_grid(T_room)
+    jumps = np.array([tasks.curve(dev, float(T), 0.0, 0, mc.T_END_RUN, 0).jump for T in grid])
+    zero = grid[jumps == 0.0]
+    if not len(zero):
+        raise ValueError(f"eps_nc={eps_nc!r}: a jump remains at {grid[-1]:g} K, the top of the grid")
+    use = (grid >= 0.75 * zero[0]) & (grid <= zero[0])
+    end = mc.cooperativity_end_fit(dev, grid[use], jumps[use])
+    room = float(jumps[grid == float(T_room)][0])
+    return end, room, grid, jumps
+
+
+def _polar_mc_cdse() -> tuple[float, float]:
+    end = polar_cooperativity_end(material("CdSe").epsilon)[0]
+    return end.T_kelvin, end.T_kelvin_err
+
+
+def _polar_mc_note(value, error) -> str:
+    end, room, grid, _ = polar_cooperativity_end(material("CdSe").epsilon)
+    return (f"grand-canonical Monte Carlo of Sec. V's device (CdSe a = 2 nm, b = {SEC5_B_NM:g} nm, octahedral "
+            f"pores, {4 * POLAR_MC_L ** 3} NCs) with dielectric cores: static eps_nc = "
+            f"{material('CdSe').epsilon:g} in eps_liquid = {SEC5_EPS_I:g} (kappa = "
+            f"{material('CdSe').epsilon / SEC5_EPS_I:.3g}), pair table from the Green's function of the lattice of "
+            f"dielectric spheres; end of the jump fitted as in Sec. V (no jump from {end.T_zero:g} K); at "
+            f"{SEC5_T_K:g} K the jump is {room:.2f}, so room temperature is "
+            f"{'above' if value + error < SEC5_T_K else 'not above'} the end of cooperativity")
+
+
 @dataclass(frozen=True)
 class Claim:
     """One record of the registry (see the module docstring for ``status``)."""
@@ -427,6 +506,7 @@ _COMPUTE: dict[str, _Rule] = {
     "polar.sc.gain_CdSe": _polar_material_rule("sc", "CdSe"),
     "polar.fcc.gain_PbSe": _polar_material_rule("fcc", "PbSe"),
     "polar.fcc.gain_inf_minus_metal": _Rule(_polar_metal_limit, _polar_metal_note),
+    "polar.mc.Tc_CdSe": _Rule(_polar_mc_cdse, _polar_mc_note),
     "mc.step_voltage_lowT": _Rule(lambda: (_mc().step_voltage_lowT, _mc().step_voltage_lowT_err), _mc_low_note),
     "mc.room_T_peak_width_mV": _Rule(
         lambda: (_mc().room_T_peak_width_mV, _mc().room_T_peak_width_mV_err), _mc_width_note),
