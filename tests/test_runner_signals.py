@@ -58,7 +58,10 @@ def _kernels_running(proc, n, timeout=90.0):
                 pass
         if len(kernels) >= n:
             time.sleep(1.0)  # let the kernels start executing the slow cell
-            return psutil.Process(proc.pid).children(recursive=True)
+            # the tree seen with the kernels, and any process started since (on a loaded machine a kernel
+            # launcher may be replaced by its kernel within that second; both must be gone at the end)
+            later = psutil.Process(proc.pid).children(recursive=True)
+            return list({p.pid: p for p in tree + later}.values())
         time.sleep(0.2)
     raise AssertionError("the runner did not start its kernels")
 
