@@ -285,11 +285,16 @@ def claims_table(claims: list[Claim]) -> str:
             f'<p style="font-size:0.9em;margin:0.3em 0">{note_html(c.note)}</p>'
             f'<p style="font-size:0.8em;margin:0;color:#57606a">{html.escape(_where(c))} &middot; '
             f'<code>{html.escape(c.id)}</code></p></details></td>'
-            f'<td style="text-align:right">{_with_unit(paper_text(c), c.unit)}</td>'
-            f'<td style="text-align:right">{_with_unit(book_text(c), c.unit)}</td>'
-            f'<td style="text-align:center">{badge(c.status)}</td></tr>')
+            + _value_cells(c))
     rows += ["</tbody>", "</table>"]
     return "\n".join(rows)
+
+
+def _value_cells(c: Claim) -> str:
+    """The paper, this book and status cells of a claim's row (claims table and results at a glance)."""
+    return (f'<td style="text-align:right">{_with_unit(paper_text(c), c.unit)}</td>'
+            f'<td style="text-align:right">{_with_unit(book_text(c), c.unit)}</td>'
+            f'<td style="text-align:center">{badge(c.status)}</td></tr>')
 
 
 def counts(claims: list[Claim]) -> dict[str, int]:
@@ -338,9 +343,7 @@ def glance_html(claims: list[Claim], page: str = CLAIMS_PAGE) -> str:
         rows.append(
             f'<tr style="vertical-align:top"><td><a href="{link(cid, page)}">{note_html(c.quantity)}</a> '
             f'<span style="font-size:0.8em;color:#57606a">({html.escape(_where(c))})</span></td>'
-            f'<td style="text-align:right">{_with_unit(paper_text(c), c.unit)}</td>'
-            f'<td style="text-align:right">{_with_unit(book_text(c), c.unit)}</td>'
-            f'<td style="text-align:center">{badge(c.status)}</td></tr>')
+            + _value_cells(c))
     rows += ["</tbody>", "</table>"]
     return "\n".join(rows)
 
