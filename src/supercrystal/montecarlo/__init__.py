@@ -43,7 +43,7 @@ from supercrystal.montecarlo.replicas import (ReplicaRun, coexistence_ladder, ph
                                               replica_exchange, temperature_ladder)
 from supercrystal.montecarlo.reweight import Reweighted, combine
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
-                                            exact_distribution, first_order_end, sweep, transition)
+                                            exact_distribution, exact_omega, first_order_end, sweep, transition)
 from supercrystal.montecarlo.width import BranchWidth, branch_width, equilibrium_width, restricted_branch
 from supercrystal.montecarlo.equilibrium import EquilibriumPoint, equilibrium_point
 from supercrystal.montecarlo.gate_layer import gate_layer_model, gate_onset
@@ -70,7 +70,7 @@ __all__ = [
     # reweight
     "reweight", "Reweighted", "combine",
     # thermo
-    "BETA_ISING", "Transition", "anchor_cycle", "anchor_omega", "anchored", "exact_distribution",
+    "BETA_ISING", "Transition", "anchor_cycle", "anchor_omega", "anchored", "exact_distribution", "exact_omega",
     "first_order_end", "sweep", "transition",
     # width
     "BranchWidth", "branch_width", "equilibrium_width", "restricted_branch",

@@ -102,20 +102,32 @@ def anchor_omega(model: MCModel, mu: float, kT: float, start: str, n_temps: int 
         err.append(block_error(h)[0])
     excess = np.array(excess[::-1])
     err = np.array(err[::-1])
+    # the excess of a frozen chain is round-off (|h - h0| ~ 1e-14 |h0|): zero, not a tiny positive number
+    # whose logarithm would enter the piecewise-exponential rule below
+    floor = 1e-9 * max(1.0, abs(h0))
+    excess[np.abs(excess) < floor] = 0.0
+    if np.any(excess < -np.maximum(4 * err, floor)):
+        k = int(np.argmin(excess))
+        raise ValueError(f"start={start!r} is not the ground state at mu={mu!r}: the chain at kT = "
+                         f"{1 / betas[k]:.4g} found <H - mu N> below it by {-excess[k]:.4g} e^2/(eps b)")
     integral, var = 0.0, 0.0
     for k in range(n_temps - 1):
         y0, y1, db = excess[k], excess[k + 1], betas[k + 1] - betas[k]
         if y0 > 0 and y1 > 0 and y0 != y1:
+            # y = y0 exp(-lam (beta - beta_k)) on the interval: int = y0 (1 - exp(-lam db)) / lam
+            # = (y0 - y1) / lam, the logarithmic mean of y0, y1 times db (between min and max of y db)
             lam = np.log(y0 / y1) / db
-            w = (1 - np.exp(-lam * db)) / lam / y0 if lam != 0 else db / y0
-            integral += y0 * w
-            var += (w * err[k]) ** 2  # dominant: the warmer end of each interval
+            integral += (y0 - y1) / lam
+            w = (y0 - y1) / lam / y0  # d int / d y0 at fixed ratio: the warmer end's error dominates
+            var += (w * err[k]) ** 2
         else:
             integral += 0.5 * db * (y0 + y1)
             var += (0.5 * db) ** 2 * (err[k] ** 2 + err[k + 1] ** 2)
     # beyond beta_max: exponential tail (negligible by construction)
     N = model.lattice.n_nc
     omega = (h0 - kT * lng0 - kT * integral) / N
+    if not np.isfinite(omega):
+        raise ValueError(f"anchor_omega: the beta integral is not finite (excess {excess.tolist()})")
     return float(omega), float(kT * np.sqrt(var) / N)
 
 
@@ -318,19 +330,15 @@ def first_order_end(temperatures, jumps, fit_min: float = 0.25) -> tuple[float, 
     return float(t_c), err
 
 
-def exact_distribution(model: MCModel, mu: float, kT: float) -> np.ndarray:
-    """Exact grand-canonical distribution P(N_el) of a small model by enumerating every neutral
-    configuration with its spin weight prod g(n_i) (the reference for the engine's detailed balance).
-
-    Feasible up to about 3^n_nc 2^n_pore = 10^5 configurations.
-    """
+def _exact_log_weights(model: MCModel, mu: float, kT: float) -> tuple[np.ndarray, np.ndarray]:
+    """ln of the grand-canonical weight (spin degeneracy included) and N_el of every neutral configuration
+    of a small model."""
     lat = model.lattice
     count = 3 ** lat.n_nc * 2 ** lat.n_pore
     if count > 2_000_000:
         raise ValueError(f"too many configurations to enumerate ({count})")
     n = np.array(np.meshgrid(*[np.arange(3)] * lat.n_nc, indexing="ij")).reshape(lat.n_nc, -1).T
     c = np.array(np.meshgrid(*[np.arange(2)] * lat.n_pore, indexing="ij")).reshape(lat.n_pore, -1).T
-    out = np.zeros(2 * lat.n_nc + 1)
     log_w_all, n_all = [], []
     for ne in range(min(2 * lat.n_nc, lat.n_pore) + 1):
         nn = n[n.sum(axis=1) == ne]
@@ -343,8 +351,28 @@ def exact_distribution(model: MCModel, mu: float, kT: float) -> np.ndarray:
         log_w = -(site + u - mu * ne) / kT + LOG_G[nrep].sum(axis=1)
         log_w_all.append(log_w)
         n_all.append(np.full(len(log_w), ne))
-    log_w = np.concatenate(log_w_all)
-    ne = np.concatenate(n_all)
+    return np.concatenate(log_w_all), np.concatenate(n_all)
+
+
+def exact_distribution(model: MCModel, mu: float, kT: float) -> np.ndarray:
+    """Exact grand-canonical distribution P(N_el) of a small model by enumerating every neutral
+    configuration with its spin weight prod g(n_i) (the reference for the engine's detailed balance).
+
+    Feasible up to about 3^n_nc 2^n_pore = 10^5 configurations.
+    """
+    log_w, ne = _exact_log_weights(model, mu, kT)
+    out = np.zeros(2 * model.lattice.n_nc + 1)
     w = np.exp(log_w - log_w.max())
     np.add.at(out, ne, w)
     return out / out.sum()
+
+
+def exact_omega(model: MCModel, mu: float, kT: float, n_range: tuple | None = None) -> float:
+    """Exact grand potential per NC, -kT ln Xi / N_nc, of a small model by enumeration (the reference of
+    :func:`anchor_omega`); ``n_range = (n_min, n_max)`` restricts the sum to those electron numbers (a
+    phase-restricted grand potential)."""
+    log_w, ne = _exact_log_weights(model, mu, kT)
+    if n_range is not None:
+        log_w = log_w[(ne >= n_range[0]) & (ne <= n_range[1])]
+    top = log_w.max()
+    return float(-kT * (top + np.log(np.exp(log_w - top).sum())) / model.lattice.n_nc)
