@@ -12,7 +12,7 @@ FRESH  := $(CURDIR)/_build/fresh-figures
 # the tests' user cache: emptied each run, so a result missing from the seed is recomputed, never reused
 TESTCACHE := $(CURDIR)/_build/test-cache
 
-.PHONY: lock install execute refresh-seed html book test test-fast browser-test benchmarks clean
+.PHONY: lock install execute refresh-seed html book test test-fast browser-test benchmarks clean production
 
 # the pinned environment (requirements.lock, written by `make lock`) as constraints: exactly the versions the
 # book was built and tested with; pyproject.toml keeps the lower bounds for a plain `pip install -e .`
@@ -46,6 +46,12 @@ refresh-seed: $(STAMP)
 	$(RUN) $(BIN)/python -m supercrystal.book.cache prune
 	$(RUN) $(BIN)/python -m supercrystal.book.cache times  # data/compute_times.json: the measured costs
 	$(MAKE) execute  # once more from the seed, so the chapters' provenance notes read "from the cache"
+
+## the Monte Carlo chapter at its production scale (#13): the end-point study (sizes x seeds) on a Dask
+## LocalCluster of WORKERS processes (default: every core) or on SCHEDULER=tcp://host:8786, through the cache,
+## then the chapter executed with production=True into _build/production/ (hours; resumes from the cache)
+production: $(STAMP)
+	$(RUN) $(BIN)/python -m supercrystal.book.production $(if $(SCHEDULER),--scheduler $(SCHEDULER),$(if $(WORKERS),--workers $(WORKERS)))
 
 ## render the executed notebooks to _build/html (Jupyter Book never executes: execute_notebooks off)
 html: $(STAMP)

@@ -394,7 +394,7 @@ def _mc_4pct_note(value, error) -> str:
     c = _mc()
     return (f"at {c.T_room:g} K, {c.realisations} disorder samples: {_jump_text(value, error)} (the paper "
             f"hoped {100 * SEC5_SPREAD_SMALL:g} % would keep the peaks); room temperature is already close to the "
-            "end of cooperativity (mc.cooperativity_end_T)")
+            "end of cooperativity (mc.Tc)")
 
 
 def _mc_7pct_note(value, error) -> str:
@@ -403,11 +403,38 @@ def _mc_7pct_note(value, error) -> str:
             f"over {c.disorder_7pct_width_mV:.0f} +- {c.disorder_7pct_width_mV_err:.0f} mV")
 
 
-def _mc_end_note(value, error) -> str:
-    c = _mc()
-    return (f"temperature where the jump in nu(V) vanishes (fit of the jump vs T), {_mc_device_text()}, no "
-            f"disorder; there W = {energies.collective_gain('octahedral'):.4f} e^2/(eps_i b) is "
-            f"{c.W_over_kT_end:.1f} k_B T, close to the paper's criterion W ~ "
+@functools.lru_cache(maxsize=1)
+def mc_end_point(seed: int = 0, T_room: float = SEC5_T_K, scale: str = "book"):
+    """(study, kelvin per e^2/(eps b) of k_B T) of the chapter's finite-size-scaling study of the end of
+    cooperativity (:func:`supercrystal.book.tasks.end_point_study` at ``montecarlo.fss.SETTINGS[scale]``, the
+    ladder with ``T_room`` added), on Sec. V's device (cached tasks shared with the chapter)."""
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
+    from supercrystal.units import kT_ev
+
+    dev = mc.DeviceParams()
+    cfg = mc.fss.SETTINGS[scale]
+    unit = dev.model().unit_ev
+    kts = mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / unit])
+    study = tasks.end_point_study(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"],
+                                  cfg["sweeps"], cfg["pilots"], seed)
+    return study, unit / kT_ev(1.0)
+
+
+def _mc_tc() -> tuple[float, float]:
+    study, kelvin = mc_end_point()
+    return study.end.kT_c * kelvin, study.end.err * kelvin
+
+
+def _mc_tc_note(value, error) -> str:
+    study, kelvin = mc_end_point()
+    e = study.end
+    return (f"crossing of the Binder cumulants of nu at the equal-weight voltage for L = {e.pairs[-1][0]} and "
+            f"{e.pairs[-1][1]} (replica exchange along the coexistence line, {study.seeds} seeds per size, "
+            f"{_mc_device_text()}, no disorder); error: seeds {e.stat_err * kelvin:.0f} K and the shift from the "
+            f"L = {e.pairs[-2][0]}, {e.pairs[-2][1]} crossing {e.sys_err * kelvin:.0f} K (scaling corrections); "
+            f"W = {energies.collective_gain('octahedral'):.4f} e^2/(eps_i b) is "
+            f"{energies.collective_gain('octahedral') / e.kT_c:.1f} k_B T_c, the paper's criterion W ~ "
             f"{paper_value('thermal.W_over_kT'):g} k_B T")
 
 
@@ -514,8 +541,7 @@ _COMPUTE: dict[str, _Rule] = {
                                    _mc_4pct_note),
     "mc.disorder_7pct_jump": _Rule(lambda: (_mc().disorder_7pct_jump, _mc().disorder_7pct_jump_err),
                                    _mc_7pct_note),
-    "mc.cooperativity_end_T": _Rule(lambda: (_mc().cooperativity_end_T, _mc().cooperativity_end_T_err),
-                                    _mc_end_note),
+    "mc.Tc": _Rule(_mc_tc, _mc_tc_note),
 }
 
 
@@ -623,9 +649,8 @@ class MCClaims:
     ``width_spacing_mV``; the jump's finite-size rounding is not part of it), room_T_jump the jump
     there (coarse curve); disorder_4pct_jump and disorder_7pct_jump at T_room (1 = fully
     cooperative; spreads ``spread_small`` and ``spread_large`` of :mod:`supercrystal.inputs`, averaged
-    over ``realisations`` samples) and the 10-90 % width at the larger spread; cooperativity_end_T (K, the fitted end of the first-order line) and in
-    e^2/(eps b) (cooperativity_end_kT_unit) with W / k_B T_end; cooperativity_end_T_zero: the first
-    grid temperature without any jump at this size.
+    over ``realisations`` samples) and the 10-90 % width at the larger spread.  The end of
+    cooperativity (claim ``mc.Tc``) is :func:`mc_end_point`'s.
     """
 
     T_low: float
@@ -646,11 +671,6 @@ class MCClaims:
     disorder_7pct_width_mV: float
     disorder_7pct_width_mV_err: float
     realisations: int
-    cooperativity_end_T: float
-    cooperativity_end_T_err: float
-    cooperativity_end_T_zero: float
-    cooperativity_end_kT_unit: float
-    W_over_kT_end: float
 
 
 #: Sample size and grid step (mV) of the claim's resolved room-temperature width
@@ -659,13 +679,12 @@ WIDTH_L, WIDTH_SPACING_MV = 5, 1.0
 
 
 def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, realisations: int = 3,
-              seed: int = 0, T_grid=None, end_run=None, width_L: int = WIDTH_L,
+              seed: int = 0, width_L: int = WIDTH_L,
               width_spacing_mV: float = WIDTH_SPACING_MV, width_seeds: int | None = None) -> MCClaims:
     """Compute the ``mc.*`` claims through the cached tasks the chapter uses (:mod:`supercrystal.book.tasks`).
 
     ``dev`` and ``run`` default to :class:`supercrystal.montecarlo.DeviceParams` and ``RunParams()``,
-    ``end_run`` to ``montecarlo.T_END_RUN``, ``width_seeds`` to ``montecarlo.WIDTH_SEEDS``, ``T_grid``
-    (K) to :func:`supercrystal.montecarlo.end_grid_kelvin`; the width is ``tasks.peak_width`` on
+    ``width_seeds`` to ``montecarlo.WIDTH_SEEDS``; the width is ``tasks.peak_width`` on
     a ``width_L`` sample (V* and the window from the ``dev`` sample's coarse curve).
     """
     import numpy as np
@@ -676,17 +695,13 @@ def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, re
 
     dev = mc.DeviceParams() if dev is None else dev
     run = mc.RunParams() if run is None else run
-    end_run = mc.T_END_RUN if end_run is None else end_run
     width_seeds = mc.WIDTH_SEEDS if width_seeds is None else width_seeds
-    if T_grid is None:
-        T_grid = mc.end_grid_kelvin(dev)
     low = tasks.curve(dev, T_low, 0.0, 0, run, seed)
     room = tasks.curve(dev, T_room, 0.0, 0, run, seed)
     dev_w = mc.DeviceParams(**dict(dev.as_dict(), L=int(width_L)))
     width = tasks.peak_width(dev_w, T_room, width_spacing_mV, width_seeds, reference=dev, run=run, seed=seed)
     d4 = tasks.disorder_average(dev, T_room, SEC5_SPREAD_SMALL, realisations, run, seed)
     d7 = tasks.disorder_average(dev, T_room, SEC5_SPREAD, realisations, run, seed)
-    end = tasks.cooperativity_end(dev, T_grid, 0.0, end_run, seed)
     return MCClaims(
         T_low=float(T_low), step_voltage_lowT=low.V_star, step_voltage_lowT_err=low.V_star_err,
         V1=low.V_sec3, spin_shift_V=float(kT_ev(T_low) * np.log(2.0)), T_room=float(T_room),
@@ -695,7 +710,4 @@ def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, re
         disorder_4pct_jump=d4.jump, disorder_4pct_jump_err=d4.jump_err,
         disorder_7pct_jump=d7.jump, disorder_7pct_jump_err=d7.jump_err,
         disorder_7pct_width_mV=d7.width_mV, disorder_7pct_width_mV_err=d7.width_mV_err,
-        realisations=int(realisations),
-        cooperativity_end_T=end.T_kelvin, cooperativity_end_T_err=end.T_kelvin_err,
-        cooperativity_end_T_zero=end.T_zero,
-        cooperativity_end_kT_unit=end.kT_unit, W_over_kT_end=end.W_over_kT)
+        realisations=int(realisations))

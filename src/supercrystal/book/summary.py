@@ -27,7 +27,7 @@ CLAIMS_PAGE = "claims.html"
 #: the paper's headline numbers, shown on the intro page (ids of data/paper_values.csv)
 HEADLINE = ("madelung.rocksalt", "gain.octahedral", "gain.tetrahedral", "coulomb.1s1s",
             "metal.fcc.single_pair_six", "metal.fcc.filled", "metal.sc.filled", "thermal.W_over_kT",
-            "disorder.dEq_over_kT", "mc.cooperativity_end_T", "mc.disorder_7pct_jump")
+            "disorder.dEq_over_kT", "mc.Tc", "mc.disorder_7pct_jump")
 
 #: badge colours of the statuses (background; the text is white)
 BADGE = {"reproduced": "#1a7f37", "corrected": "#b35900", "computed": "#0969da", "open": "#6e7781"}

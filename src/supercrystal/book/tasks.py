@@ -410,3 +410,49 @@ def equilibrium_calls(dev, T_kelvin: float, volts, spread: float = 0.0, realisat
                   replicas=int(replicas), T_max_kelvin=float(T_max_kelvin), n_equil=int(n_equil),
                   n_measure=int(n_measure), sweeps=int(sweeps), seed=int(seed))
     return [(mc_equilibrium_point, dict(common, volts=float(v))) for v in np.atleast_1d(volts)]
+
+
+# --------------------------------------------------------------------------- Sec. V: end point by finite-size scaling
+@task
+def mc_fss_run(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str, e_ion_ev: float,
+               gap_nm: float, kTs: tuple, n_equil: int, n_measure: int, sweeps: int, pilots: int,
+               seed: int) -> dict:
+    """One sample size's replica exchange along the coexistence line over the ladder ``kTs`` (e^2/(eps b))
+    with the Binder cumulant, the jump and tau at each rung
+    (:func:`supercrystal.montecarlo.fss.fss_run`); the chains' seed is :func:`point_seed` of all the
+    parameters.  The unit of work of the end-point study (one per size and seed)."""
+    params = dict(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
+                  e_ion_ev=e_ion_ev, gap_nm=gap_nm, kTs=[float(k) for k in kTs], n_equil=n_equil,
+                  n_measure=n_measure, sweeps=sweeps, pilots=pilots, seed=seed)
+    dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
+                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm)
+    st, acc = montecarlo.fss.fss_run(dev.model(), np.asarray(kTs, float), n_equil, n_measure, sweeps, pilots,
+                                     seed=point_seed(params))
+    out = {f.name: np.asarray(getattr(st, f.name)) for f in dataclasses.fields(st)}
+    out["acceptance"] = np.asarray(acc)
+    return out
+
+
+def fss_calls(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: int = 3000, sweeps: int = 2,
+              pilots: int = 2, seed: int = 0) -> list:
+    """The (task, kwargs) calls of :func:`mc_fss_run` for every size of ``sizes`` and ``seeds`` independent
+    seeds (seed, seed + 1, ...): what :func:`supercrystal.engine.compute` distributes, largest sizes first."""
+    base = {k: v for k, v in _device(dev).items() if k != "L"}
+    kts = [float(k) for k in np.sort(np.asarray(kTs, float))]
+    return [(mc_fss_run, dict(base, L=int(L), kTs=kts, n_equil=int(n_equil), n_measure=int(n_measure),
+                              sweeps=int(sweeps), pilots=int(pilots), seed=int(seed) + s))
+            for L in sorted(sizes, reverse=True) for s in range(int(seeds))]
+
+
+def end_point_study(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: int = 3000, sweeps: int = 2,
+                    pilots: int = 2, seed: int = 0, client=None, progress: bool = False):
+    """Every :func:`fss_calls` result (through :func:`supercrystal.engine.compute`: from the cache where held,
+    else computed here or on the Dask ``client``), gathered into :class:`supercrystal.montecarlo.fss.Study`."""
+    from supercrystal import engine
+
+    calls = fss_calls(dev, kTs, sizes, seeds, n_equil, n_measure, sweeps, pilots, seed)
+    results = engine.compute(calls, client=client, progress=progress)
+    runs: dict = {}
+    for (_, kw), res in zip(calls, results):
+        runs.setdefault(kw["L"], []).append(res)
+    return montecarlo.fss.study(np.asarray(calls[0][1]["kTs"]), runs)

@@ -36,7 +36,7 @@ from supercrystal.montecarlo.lattice import (LOG_G, STEP_STATES, MCLattice, MCMo
                                              mc_lattice, mc_model, model_from_arrays, neighbour_lists,
                                              pair_table_from_function, pair_table_from_rows,
                                              site_energies, state, step_states)
-from supercrystal.montecarlo import autocorr, reweight  # the modules (their main functions share the names)
+from supercrystal.montecarlo import autocorr, fss, reweight  # the modules (their main functions share the names)
 from supercrystal.montecarlo.autocorr import Autocorr, error_of_mean, integrated_time
 from supercrystal.montecarlo.chains import MOVE_PROBS, Branch, Chain, block_error, run
 from supercrystal.montecarlo.replicas import (ReplicaRun, coexistence_ladder, phase_crossings,

@@ -1,0 +1,62 @@
+"""``make production``: the Monte Carlo chapter at its production scale (issue #13), distributed.
+
+1. The end-point study of the chapter (:func:`supercrystal.book.tasks.fss_calls` at
+   ``montecarlo.fss.SETTINGS["production"]``: every sample size x seed, largest first) is computed through
+   :func:`supercrystal.engine.compute` on a Dask LocalCluster of ``--workers`` processes or an existing
+   cluster (``--scheduler ADDRESS``); results go to the content-addressed cache, so an interrupted run
+   resumes where it stopped and a cluster's results serve a laptop.
+2. The chapter ``sec5_monte_carlo`` is executed with ``production=True`` (papermill, through the same
+   cache) into ``--out`` (default ``_build/production/``); the committed book is not touched.
+
+``python -m supercrystal.book.production [--workers N | --scheduler ADDRESS] [--out DIR] [--study-only]``.
+Glue, not physics.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+CHAPTER = "sec5_monte_carlo"
+
+
+def study_calls(T_room: float = 300.0, seed: int = 0) -> list:
+    """The (task, kwargs) calls of the production end-point study on the chapter's default device."""
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
+    from supercrystal.units import kT_ev
+
+    dev = mc.DeviceParams()
+    cfg = mc.fss.SETTINGS["production"]
+    kts = mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / dev.model().unit_ev])
+    return tasks.fss_calls(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"], cfg["sweeps"],
+                           cfg["pilots"], seed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m supercrystal.book.production", description=__doc__.splitlines()[0])
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None, help="local Dask worker processes (default: every core)")
+    where.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
+    ap.add_argument("--out", type=Path, default=Path("_build/production"), help="where the executed chapter goes")
+    ap.add_argument("--study-only", action="store_true", help="compute the end-point study, do not run the chapter")
+    args = ap.parse_args(argv)
+    from supercrystal import engine
+    from supercrystal.book import runner, sources
+
+    try:
+        with engine.client(args.workers, args.scheduler) as client:
+            engine.compute(study_calls(), client=client, progress=True)
+    except ValueError as exc:
+        print(f"production: {exc}", file=sys.stderr)
+        return 2
+    if args.study_only:
+        return 0
+    runner.execute_one(sources.ROOT / "book" / f"{CHAPTER}.md", args.out / f"{CHAPTER}.ipynb",
+                       parameters={"production": True})
+    print(f"production: {args.out / (CHAPTER + '.ipynb')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Finite-size scaling of the end point of the charging step (montecarlo/fss.py): the equal-weight voltage,
+the Binder cumulant and the jump against exact enumeration of one cell, their known limits, and the
+crossing analysis on curves of known crossing."""
+import numpy as np
+import pytest
+
+from supercrystal import montecarlo as mc
+from supercrystal.montecarlo import fss
+from supercrystal.montecarlo import replicas as rx
+
+
+def test_equal_weight_voltage_of_two_sharp_phases_is_exact():
+    """Samples N = 0 (weight p) and N = N_nc (weight 1 - p) at mu0: reweighting by exp(beta dmu N) equalises
+    them at dmu = kT ln(p / (1 - p)) / N_nc, and the Binder cumulant of two equal delta peaks is 2/3."""
+    N, kT, mu0, p = 32, 0.09, 1.2, 0.8
+    n = np.r_[np.zeros(800), np.full(200, N)]
+    assert fss.equal_weight(n, kT, mu0, N) == pytest.approx(mu0 + kT * np.log(p / (1 - p)) / N, abs=1e-12)
+    assert np.isnan(fss.equal_weight(np.zeros(100), kT, mu0, N))  # one phase only: no equal weight
+    mean, half, u4 = fss._moments(n / N, np.r_[np.full(800, 0.25), np.ones(200)])
+    assert (mean, 2 * half, u4) == pytest.approx((0.5, 1.0, 2 / 3))
+
+
+def test_binder_cumulant_of_a_gaussian_is_zero():
+    x = np.random.default_rng(1).normal(0.5, 0.05, 400_000)
+    _, half, u4 = fss._moments(x, np.ones_like(x))
+    assert u4 == pytest.approx(0.0, abs=0.01)
+    assert 2 * half == pytest.approx(2 * 0.05 * np.sqrt(2 / np.pi), rel=0.01)  # the jump of a Gaussian
+
+
+def test_rung_statistics_match_exact_enumeration_on_one_cell():
+    """One cell (4 NCs, 1296 configurations), replica exchange over four temperatures on the guessed
+    coexistence line: at each rung the equal-weight voltage (P(N > 2) = 1/2), the jump 2<|nu - <nu>|> and
+    U_4 there, against the exact distribution P(N) at the exact equal-weight voltage (live; 4.5 sigma of the
+    autocorrelation-time errors, the U_4 and voltage errors from four independent runs' scatter)."""
+    from scipy.optimize import brentq
+
+    m = mc.mc_model(L=1)
+    kts = np.array([0.06, 0.08, 0.1, 0.13])
+    mus = fss.coexistence_guess(m, kts)
+    runs = [fss.rung_statistics(rx.replica_exchange(m, kts, mus, ["empty", "full"] * 2, 50, 1500, 4, seed=s))
+            for s in range(4)]
+    N = m.lattice.n_nc
+    nu = np.arange(2 * N + 1) / N
+    for k, kT in enumerate(kts):
+        p0 = mc.exact_distribution(m, mus[k], kT)  # P(N) at another voltage: times exp((x - mu) N / kT)
+
+        def exact(x):
+            lw = np.log(np.maximum(p0, 1e-300)) + (x - mus[k]) * np.arange(len(p0)) / kT
+            p = np.exp(lw - lw.max())
+            return p / p.sum()
+
+        mu_exact = brentq(lambda x: np.log(exact(x)[nu > 0.5].sum() / exact(x)[nu <= 0.5].sum()),
+                          mus[k] - 1, mus[k] + 1, xtol=1e-12)
+        p = exact(mu_exact)
+        mean, half, u4 = fss._moments(nu, p)
+        for name, exact in (("mu_star", mu_exact), ("jump", 2 * half), ("binder", u4)):
+            vals = np.array([getattr(r, name)[k] for r in runs])
+            err = vals.std(ddof=1) / 2
+            assert abs(vals.mean() - exact) < 4.5 * err, (kT, name, vals, exact)
+        tau_err = np.sqrt(np.mean([r.jump_err[k] ** 2 for r in runs])) / 2
+        assert abs(np.mean([r.jump[k] for r in runs]) - 2 * half) < 4.5 * tau_err
+
+
+def test_a_small_sample_orders_below_and_disorders_above_the_end():
+    """L = 2 over kT = 0.07 ... 0.14 along the refined coexistence line: two phases (U_4 near 2/3, jump near
+    1) at the coldest rung, one (U_4 near 0) at the hottest; every rung finds its equal-weight voltage."""
+    m = mc.mc_model(L=2)
+    st, acc = fss.fss_run(m, fss.ladder((0.07, 0.14), 6), n_equil=50, n_measure=1500, sweeps=2, pilots=1, seed=3)
+    assert np.all(np.isfinite(st.mu_star)) and np.all(acc > 0.3)
+    assert st.binder[0] > 0.6 and st.jump[0] > 0.85
+    assert abs(st.binder[-1]) < 0.15
+    assert st.sweeps == 3000
+
+
+def test_crossings_and_end_point_of_curves_of_known_crossing():
+    """Binder-like straight lines U_L(kT) = 1/3 + 20 L (x_L - kT) with x_L = 0.09 + 0.01 / L^2 (a scaling
+    correction), shifted by +-0.001 in kT for two "seeds": the pair (a, b) crosses at
+    (a x_a - b x_b) / (a - b) exactly (linear interpolation is exact for lines); T_c is the last pair's
+    crossing, the statistical error the seeds' 0.001, the systematic error the shift between the pairs."""
+    kT = np.linspace(0.08, 0.1, 41)
+    sizes = (2, 3, 4)
+    x = {L: 0.09 + 0.01 / L ** 2 for L in sizes}
+
+    def u(L, shift=0.0):
+        return 1 / 3 + 20 * L * (x[L] + shift - kT)
+
+    def pair(a, b):
+        return (a * x[a] - b * x[b]) / (a - b)
+
+    assert fss.crossing(kT, u(2), u(3)) == pytest.approx(pair(2, 3), abs=1e-12)
+    assert np.isnan(fss.crossing(kT, u(2), u(2, 0.05)))  # parallel within the ladder: no crossing
+    binder = {L: np.array([u(L, 0.001 * s) for s in (-1, 1)]) for L in sizes}
+    e = fss.end_point(kT, binder)
+    assert e.kT_cross == pytest.approx([pair(2, 3), pair(3, 4)], abs=1e-12)
+    assert e.kT_c == pytest.approx(pair(3, 4), abs=1e-12)
+    assert e.sys_err == pytest.approx(abs(pair(3, 4) - pair(2, 3)), abs=1e-12)
+    assert e.stat_err == pytest.approx(0.001, rel=1e-6) and e.seeds == 2
+    assert e.err == pytest.approx(np.hypot(e.stat_err, e.sys_err))
+    with pytest.raises(ValueError, match="sizes"):
+        fss.end_point(kT, {2: binder[2]})
+    with pytest.raises(ValueError, match="seeds"):
+        fss.end_point(kT, {2: binder[2][:1], 3: binder[3][:1]})
+
+
+def test_bad_input():
+    m = mc.mc_model(L=1)
+    with pytest.raises(ValueError, match="kTs"):
+        fss.fss_run(m, [0.1, 0.09])
+    with pytest.raises(ValueError, match="kT_range"):
+        fss.ladder((0.1, 0.05), 5)
