@@ -7,6 +7,7 @@ import pytest
 from supercrystal import montecarlo as mc
 from supercrystal.montecarlo import fss
 from supercrystal.montecarlo import replicas as rx
+from supercrystal.montecarlo import scaling
 
 
 def test_equal_weight_voltage_of_two_sharp_phases_is_exact():
@@ -87,19 +88,20 @@ def test_crossings_and_end_point_of_curves_of_known_crossing():
     def pair(a, b):
         return (a * x[a] - b * x[b]) / (a - b)
 
-    assert fss.crossing(kT, u(2), u(3)) == pytest.approx(pair(2, 3), abs=1e-12)
-    assert np.isnan(fss.crossing(kT, u(2), u(2, 0.05)))  # parallel within the ladder: no crossing
+    assert scaling.crossing(kT, u(2), u(3)) == pytest.approx(pair(2, 3), abs=1e-12)
+    assert np.isnan(scaling.crossing(kT, u(2), u(2, 0.05)))  # parallel within the ladder: no crossing
     binder = {L: np.array([u(L, 0.001 * s) for s in (-1, 1)]) for L in sizes}
-    e = fss.end_point(kT, binder)
+    e = scaling.end_point(kT, binder)
     assert e.kT_cross == pytest.approx([pair(2, 3), pair(3, 4)], abs=1e-12)
     assert e.kT_c == pytest.approx(pair(3, 4), abs=1e-12)
     assert e.sys_err == pytest.approx(abs(pair(3, 4) - pair(2, 3)), abs=1e-12)
-    assert e.stat_err == pytest.approx(0.001, rel=1e-6) and e.seeds == 2
+    # the seeds' U_4 differ by 20 L 0.002: standard error 0.02 L, through a difference of slope 20: 0.001 * 5
+    assert e.stat_err == pytest.approx(0.001 * np.hypot(3, 4), rel=1e-6) and e.seeds == 2
     assert e.err == pytest.approx(np.hypot(e.stat_err, e.sys_err))
     with pytest.raises(ValueError, match="sizes"):
-        fss.end_point(kT, {2: binder[2]})
+        scaling.end_point(kT, {2: binder[2]})
     with pytest.raises(ValueError, match="seeds"):
-        fss.end_point(kT, {2: binder[2][:1], 3: binder[3][:1]})
+        scaling.end_point(kT, {2: binder[2][:1], 3: binder[3][:1]})
 
 
 def test_bad_input():
@@ -108,3 +110,22 @@ def test_bad_input():
         fss.fss_run(m, [0.1, 0.09])
     with pytest.raises(ValueError, match="kT_range"):
         fss.ladder((0.1, 0.05), 5)
+
+
+def test_production_calls_and_bad_input(capsys):
+    """`make production`'s study: every size x seed once, largest sizes first, each call's ladder the same
+    (room temperature among its rungs); a bad worker count is refused in one line with exit status 2."""
+    from supercrystal.book import production
+    from supercrystal.units import kT_ev
+
+    cfg = fss.SETTINGS["production"]
+    calls = production.study_calls()
+    assert len(calls) == len(cfg["sizes"]) * cfg["seeds"]
+    Ls = [kw["L"] for _, kw in calls]
+    assert Ls == sorted(Ls, reverse=True) and max(cfg["sizes"]) >= 8 and min(cfg["sizes"]) <= 3
+    assert len({tuple(kw["kTs"]) for _, kw in calls}) == 1 and len({(kw["L"], kw["seed"]) for _, kw in calls}) == len(calls)
+    room = kT_ev(300.0) / mc.DeviceParams().model().unit_ev
+    assert min(abs(np.array(calls[0][1]["kTs"]) - room)) < 1e-6
+    assert production.main(["--workers", "0", "--study-only"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "workers" in err[0]

@@ -425,12 +425,17 @@ def _mc_tc() -> tuple[float, float]:
 
 
 def _mc_tc_note(value, error) -> str:
+    from supercrystal import montecarlo as mc
+
     study, kelvin = mc_end_point()
     e = study.end
+    dev = mc.DeviceParams()
     return (f"crossing of the Binder cumulants of nu at the equal-weight voltage for L = {e.pairs[-1][0]} and "
-            f"{e.pairs[-1][1]} (replica exchange along the coexistence line, {study.seeds} seeds per size, "
-            f"{_mc_device_text()}, no disorder); error: seeds {e.stat_err * kelvin:.0f} K and the shift from the "
-            f"L = {e.pairs[-2][0]}, {e.pairs[-2][1]} crossing {e.sys_err * kelvin:.0f} K (scaling corrections); "
+            f"{e.pairs[-1][1]} ({4 * e.pairs[-1][1] ** 3} NCs; replica exchange along the coexistence line, sizes "
+            f"L = {', '.join(str(x) for x in study.sizes)}, {study.seeds} seeds each, {study.sweeps} sweeps per "
+            f"temperature), {dev.material} a = {dev.a_nm:g} nm, b = {dev.b_nm:g} nm, eps_i = {dev.eps_liquid:g}, "
+            f"no disorder; error: seeds {e.stat_err * kelvin:.1f} K and the shift from the L = {e.pairs[-2][0]}, "
+            f"{e.pairs[-2][1]} crossing {e.sys_err * kelvin:.0f} K (scaling corrections); "
             f"W = {energies.collective_gain('octahedral'):.4f} e^2/(eps_i b) is "
             f"{energies.collective_gain('octahedral') / e.kT_c:.1f} k_B T_c, the paper's criterion W ~ "
             f"{paper_value('thermal.W_over_kT'):g} k_B T")

@@ -505,4 +505,4 @@ def end_point_study(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: 
     runs: dict = {}
     for (_, kw), res in zip(calls, results):
         runs.setdefault(kw["L"], []).append(res)
-    return montecarlo.fss.study(np.asarray(calls[0][1]["kTs"]), runs)
+    return scaling.study(np.asarray(calls[0][1]["kTs"]), runs)
