@@ -203,3 +203,15 @@ def test_the_executed_summary_pages_show_no_raw_ascii_math(page):
                     for o in c.get("outputs", []))
     assert "claim-" in shown, f"{page}: no claims table in the executed notebook"
     assert raw_ascii_math(shown) == {}, raw_ascii_math(shown)
+
+
+def test_the_intro_shows_no_code():
+    """The intro is for readers: its code cells are removed from the page (remove-input or remove-cell),
+    not folded behind a "Show code cell source" toggle."""
+    from supercrystal.book import sources
+    from supercrystal.paths import ROOT
+
+    for cell in sources.notebook(ROOT / "book" / "intro.md").cells:
+        if cell.cell_type == "code":
+            tags = set(cell.metadata.get("tags", []))
+            assert tags & {"remove-input", "remove-cell"}, f"intro code cell shown: {cell.source[:60]!r}"

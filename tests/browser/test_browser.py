@@ -16,6 +16,7 @@ loads the page, waits for MathJax, and the test asserts that
 * every axis of a figure with tick marks has numeric tick labels, written by matplotlib's numeric
   formatters, in that panel or in a panel sharing it (:func:`axis_problems` reads the SVG: a number that
   reached matplotlib as a string makes a category axis, whose labels are plain text);
+* the pages for readers (:data:`READER_PAGES`, the intro) show no code cell, not even behind a toggle;
 * no table, code cell or output is wider than the content column (:data:`WIDE_JS`): its box lies within the
   column, or within a scroll container that does, and no content spills out of a box that does not scroll.
   Checked as the page loads (what is not displayed, inside a closed toggle, ``display: none`` or of zero
@@ -49,6 +50,9 @@ HARMLESS = ("favicon.ico", "invalid theme mode", "thebe", "Identifier 'thebe", "
 MIN_SCALE = 0.7
 # alt text that is only a file name or a hash, as myst-nb writes when none is given
 FILE_LIKE = re.compile(r"^[\w./\\-]*(\.(png|svg|jpe?g|gif))?$")
+
+#: pages written for readers: no code cell, not even behind a toggle
+READER_PAGES = {"intro.html"}
 
 #: a page that only redirects (the root index.html)
 REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
@@ -181,6 +185,10 @@ def test_page_renders_offline(driver, page):
     if "output_png" in source or "cell_output" in source and "<img" in source:
         assert driver.find_elements("css selector", "main img"), "figure missing"
 
+    if page.name in READER_PAGES or (redirect and target.name in READER_PAGES):
+        shown = driver.find_elements("css selector", "article.bd-article div.cell_input, "
+                                     "article.bd-article details.hide")
+        assert not shown, f"{page.name} is for readers but shows {len(shown)} code cells or code toggles"
     check_widths(driver)
 
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"
