@@ -694,3 +694,54 @@ def cost_text(cost: dict) -> str:
     return (text + f". Its {cost['results']} slow results come from the cache; a change of a parameter they "
             f"depend on needs new ones. One new result takes: {per}" +
             (f"; all {cost['results']} from scratch about {_seconds_text(total)}." if total is not None else "."))
+
+
+def parameter_costs(chapter: str, row: dict, recorded: dict[str, float] | None = None, root=None) -> dict[str, dict]:
+    """What a new value of each parameter of ``chapter`` costs, from the code and the measured times.
+
+    For each parameter (``parameters`` cell order): ``tasks``, the slow tasks a new value recomputes
+    (:func:`supercrystal.book.reach.parameter_reach`, read from the chapter's code); ``results``, how many
+    results of those tasks the chapter asks for (its execution record ``row``, see :func:`execution_rows`;
+    at least one each); ``seconds``, at most what recomputing them takes: ``results`` times the measured
+    compute time of one result of the task (``data/compute_times.json``, else the chapter's own record), or
+    None if a task's time was never measured; ``least``, one new result of each of those tasks (a new value
+    changes the arguments of at least one call of each); ``rerun``, the chapter's run time (what a parameter
+    that reaches no task costs)."""
+    from pathlib import Path
+
+    from supercrystal.book import reach
+    from supercrystal.paths import ROOT
+
+    recorded = recorded_compute_seconds() if recorded is None else recorded
+    src = Path(ROOT if root is None else root) / "book" / f"{chapter}.md"
+    tasks = row.get("tasks", {})
+    out = {}
+    for name, reached in reach.parameter_reach(src).items():
+        total, least, n = 0.0, 0.0, 0
+        for t in sorted(reached):
+            rec = tasks.get(t, {})
+            count = max(1, rec.get("cached", 0) + rec.get("computed", 0))
+            per = recorded.get(t)
+            if per is None and rec.get("timed"):
+                per = rec["compute_seconds"] / rec["timed"]
+            n += count
+            total = None if (total is None or per is None) else total + count * per
+            least = None if (least is None or per is None) else least + per
+        out[name] = {"tasks": sorted(reached), "results": n, "seconds": total if reached else 0.0,
+                     "least": least if reached else 0.0, "rerun": row.get("seconds")}
+    return out
+
+
+def parameter_cost_text(cost: dict) -> str:
+    """A table cell: "re-run, 3.3 s" when no slow result depends on the parameter, else the range from one
+    new result of each task it reaches to all of the chapter's results of them, "20 s to 2.4 min
+    (`mc_curve`, `mc_peak_width`)" (a new value may leave some of those results unchanged)."""
+    if not cost["tasks"]:
+        return f"re-run, {_seconds_text(cost['rerun'])}"
+    if cost["seconds"] is None or cost["least"] is None:
+        span = "not measured"
+    elif _seconds_text(cost["least"]) == _seconds_text(cost["seconds"]):
+        span = _seconds_text(cost["seconds"])
+    else:
+        span = f"{_seconds_text(cost['least'])} to {_seconds_text(cost['seconds'])}"
+    return f"{span} ({', '.join(f'`{t}`' for t in cost['tasks'])})"
