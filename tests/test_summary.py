@@ -189,6 +189,8 @@ def test_no_displayed_description_has_raw_ascii_math(registry):
     """Every quantity and note of the claims page and the intro's glance table, as displayed."""
     for fragment in (summary.claims_html(registry), summary.glance_html(registry)):
         assert raw_ascii_math(fragment) == {}, raw_ascii_math(fragment)
+        bare = re.findall(r"(?<!paper's )\bFigs?\.\s*\d+", html.unescape(fragment))
+        assert not bare, f"a figure of the paper not called the paper's: {bare}"
 
 
 @pytest.mark.parametrize("page", ["claims", "intro"])

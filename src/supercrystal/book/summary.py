@@ -454,8 +454,14 @@ def note_html(note: str, ids=(), page: str = "") -> str:
 
 
 def _where(c: Claim) -> str:
-    parts = [f"Sec. {c.section}"] + ([f"Eq. {c.equation}" if c.equation.startswith("(") else c.equation]
-                                      if c.equation else [])
+    """Where the paper makes the claim: "Sec. III, Eq. (4)", "Sec. II, the paper's Fig. 2" (the book's own
+    figures are "Figure N")."""
+    eq = c.equation
+    if eq.startswith("Fig"):
+        eq = "the paper's " + eq
+    elif eq.startswith("("):
+        eq = "Eq. " + eq
+    parts = [f"Sec. {c.section}"] + ([eq] if eq else [])
     return ", ".join(parts)
 
 
