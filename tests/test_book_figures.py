@@ -118,3 +118,24 @@ def test_every_chapter_figure_is_numbered_captioned_and_described(chapter):
         assert options.get("name") == f"fig-{key}", f"figure {key}: no :name: fig-{key} (no number to refer to)"
         assert len(options.get("alt", "")) > 40, f"figure {key}: alt text missing or too short"
         assert len(block.group(2).split()) >= 15, f"figure {key}: caption too short to say what is plotted"
+
+
+@pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
+def test_figure_references_say_whose_figure(chapter):
+    """"Fig. N" is always the paper's figure and says so ("the paper's Fig. 4"); the book's own figures are
+    numbered "Figure N" (``numfig_format`` of _config.yml) and referred to with {numref}, never by a typed
+    number, which would go stale when a figure is added."""
+    text = chapter.read_text()
+    bare = [m.group() for m in re.finditer(r"(?<!paper's )\bFigs?\.\s*\d+", text)]
+    assert not bare, f"a figure reference that does not say it is the paper's: {bare}"
+    typed = re.findall(r"\bFigures?\s+\d+", text)
+    assert not typed, f"the book's figures are referred to with {{numref}}, not by number: {typed}"
+
+
+def test_the_books_figures_are_numbered_apart_from_the_papers():
+    import yaml
+
+    from supercrystal.paths import ROOT
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["sphinx"]["config"]["numfig_format"]["figure"] == "Figure %s"
