@@ -129,3 +129,7 @@ def test_production_calls_and_bad_input(capsys):
     assert production.main(["--workers", "0", "--study-only"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "workers" in err[0]
+    assert production.main(["--sizes", "3,7", "--study-only"]) == 2  # not a production size
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "sizes" in err[0]
+    assert [kw["L"] for _, kw in production.study_calls(sizes=[3, 4])] == [4] * cfg["seeds"] + [3] * cfg["seeds"]

@@ -8,7 +8,8 @@
 2. The chapter ``sec5_monte_carlo`` is executed with ``production=True`` (papermill, through the same
    cache) into ``--out`` (default ``_build/production/``); the committed book is not touched.
 
-``python -m supercrystal.book.production [--workers N | --scheduler ADDRESS] [--out DIR] [--study-only]``.
+``python -m supercrystal.book.production [--workers N | --scheduler ADDRESS] [--out DIR] [--study-only
+[--sizes 3,4,5,6]]``.
 Glue, not physics.
 """
 from __future__ import annotations
@@ -20,8 +21,9 @@ from pathlib import Path
 CHAPTER = "sec5_monte_carlo"
 
 
-def study_calls(T_room: float = 300.0, seed: int = 0) -> list:
-    """The (task, kwargs) calls of the production end-point study on the chapter's default device."""
+def study_calls(T_room: float = 300.0, seed: int = 0, sizes=None) -> list:
+    """The (task, kwargs) calls of the production end-point study on the chapter's default device (``sizes``:
+    a subset of the production sizes, default all)."""
     from supercrystal import montecarlo as mc
     from supercrystal.book import tasks
     from supercrystal.units import kT_ev
@@ -29,7 +31,9 @@ def study_calls(T_room: float = 300.0, seed: int = 0) -> list:
     dev = mc.DeviceParams()
     cfg = mc.fss.SETTINGS["production"]
     kts = mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / dev.model().unit_ev])
-    return tasks.fss_calls(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"], cfg["sweeps"],
+    if sizes is not None and not set(sizes) <= set(cfg["sizes"]):
+        raise ValueError(f"sizes must be among the production sizes {list(cfg['sizes'])} (got {sorted(sizes)})")
+    return tasks.fss_calls(dev, kts, cfg["sizes"] if sizes is None else sorted(sizes), cfg["seeds"], cfg["n_equil"], cfg["n_measure"], cfg["sweeps"],
                            cfg["pilots"], seed)
 
 
@@ -40,13 +44,19 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:8786)")
     ap.add_argument("--out", type=Path, default=Path("_build/production"), help="where the executed chapter goes")
     ap.add_argument("--study-only", action="store_true", help="compute the end-point study, do not run the chapter")
+    ap.add_argument("--sizes", default=None,
+                    help="comma-separated subset of the production sizes (with --study-only), e.g. 3,4,5,6")
     args = ap.parse_args(argv)
     from supercrystal import engine
     from supercrystal.book import runner, sources
 
     try:
+        sizes = None if args.sizes is None else [int(x) for x in args.sizes.split(",")]
+        if sizes is not None and not args.study_only:
+            raise ValueError("--sizes computes part of the study: give --study-only too")
+        calls = study_calls(sizes=sizes)
         with engine.client(args.workers, args.scheduler) as client:
-            engine.compute(study_calls(), client=client, progress=True)
+            engine.compute(calls, client=client, progress=True)
     except ValueError as exc:
         print(f"production: {exc}", file=sys.stderr)
         return 2
