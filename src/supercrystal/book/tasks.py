@@ -49,7 +49,7 @@ def single_pair_six(lattice: str, rho: float) -> metal.SinglePair:
 
 @task
 def pair_clusters(lattice: str, rho: float) -> metal.ClusterEnergies:
-    """Single-pair energies of clusters of growing size (minutes near contact)."""
+    """Single-pair energies of clusters of growing size (seconds)."""
     return metal.cluster_energies(lattice, rho)
 
 
@@ -136,7 +136,7 @@ def energy_curves(lattice: str, rhos) -> metal.EnergyCurves:
 # --------------------------------------------------------------------------- beyond the paper: dielectric NCs
 @task
 def dielectric_pair_clusters(lattice: str, rho: float, kappas: tuple) -> dielectric.PairClusters:
-    """Single pair among dielectric spheres in clusters of growing size, for each kappa (a minute or two)."""
+    """Single pair among dielectric spheres in clusters of growing size, for each kappa (seconds)."""
     return dielectric.pair_clusters(lattice, rho, kappas)
 
 

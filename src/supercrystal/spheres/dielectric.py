@@ -446,10 +446,11 @@ NEAR_ORDER_CONTACT, FAR_ORDER_CONTACT = 36, 12
 
 def pair_clusters(lattice: str, rho: float, kappas, order: int | None = None,
                   near_order: int | None = None, n_shells: int | None = None) -> PairClusters:
-    """Solve the single pair in clusters of 1 .. CLUSTER_SHELLS shells for each kappa (a minute or two).
+    """Solve the single pair in clusters of 1 .. CLUSTER_SHELLS shells for each kappa (seconds).
 
     One coupling matrix serves every kappa and every cluster (the smaller clusters and the lower orders
-    are sub-blocks of it).  Orders default to :func:`.metal.cluster_order` (nearest shell in the clusters)
+    are sub-blocks of it), reduced to the symmetric subspace of the pair's point group (C4v fcc, C3v sc:
+    :mod:`.symmetry`, about 1/8 or 1/6 of the unknowns, the same energies to rounding).  Orders default to :func:`.metal.cluster_order` (nearest shell in the clusters)
     and :func:`.metal.default_order` or order + 4 (the nearest shell alone; NEAR_ORDER_CONTACT at rho = 1);
     the outer shells are at FAR_ORDER (FAR_ORDER_CONTACT at rho = 1); ``n_shells`` defaults to CLUSTER_SHELLS[lattice] (>= 3).
     """
