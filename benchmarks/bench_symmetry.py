@@ -13,7 +13,9 @@ of their CPU times (time.process_time) and the largest difference of the results
 * ``nearest``: :func:`~supercrystal.spheres.metal.single_pair`, the nearest shell at its default order (the
   task nearest_shell_pair);
 * ``sweep``: App. A's spectral radius versus rho for three variants (the task spectral_radius_sweep): the
-  eight mirror blocks of the generation map, the geometry shared by the variants.
+  eight mirror blocks of the generation map, the geometry shared by the variants;
+* ``laplace``: App. B's finite-difference cell (the task laplace_study is nine of them), the octant solved
+  on its wedge i >= j >= k.
 
 By default smaller cases (a minute in all); ``--full`` runs the book's own parameters (the dielectric case
 alone takes a minute or two with the previous code).
@@ -44,6 +46,13 @@ elif case == "nearest":
     from supercrystal.spheres import metal
     s = metal.single_pair(args["lattice"], args["rho"], 1, metal.default_order(args["rho"]))
     out = np.array([s.consistent, s.paper, s.error])
+elif case == "laplace":
+    from supercrystal.spheres import laplace
+    if "n" in args:
+        r = laplace.solve_cell(args["lattice"], args["rho"], args["a_c"], args["n"])
+        out = np.array([r.energy, r.capacitance_energy])
+    else:
+        out = laplace.study(args["lattice"], args["rho"])["energy"]
 else:
     from supercrystal.spheres import images
     grid = np.round(np.linspace(args["rho_min"], 1.0, int(round((1.0 - args["rho_min"]) / 0.025)) + 1), 6)
@@ -59,6 +68,7 @@ CASES = {
     "metal": ({"lattice": "fcc", "rho": 0.5}, {"lattice": "sc", "rho": 0.9}),
     "nearest": ({"lattice": "fcc", "rho": 0.9}, {"lattice": "sc", "rho": 0.95}),
     "sweep": ({"rho_min": 0.8}, {"rho_min": 0.4}),
+    "laplace": ({"lattice": "fcc", "rho": 1.0, "a_c": 0.2, "n": 128}, {"lattice": "fcc", "rho": 1.0}),
 }
 
 
