@@ -96,32 +96,10 @@ from scipy.sparse.linalg import LinearOperator, gmres
 from supercrystal.lattice import geometry
 from supercrystal.lattice.ewald import ewald_kernel, madelung
 from supercrystal.spheres import metal, multipole, symmetry
+from supercrystal.spheres.response import check_kappa, susceptibility  # noqa: F401  (the module's vocabulary)
 
 STATES = ("single", "filled")
 UNIT = "e^2/(eps_liquid b)"
-
-
-def check_kappa(kappa) -> float:
-    """Return kappa = eps_nc / eps_liquid if it is a positive number (infinity allowed), else ``ValueError``."""
-    try:
-        k = float(kappa)
-    except (TypeError, ValueError):
-        raise ValueError(f"kappa = eps_nc/eps_liquid must be a positive number (got kappa={kappa!r})") from None
-    if not k > 0:  # also NaN
-        raise ValueError(f"kappa = eps_nc/eps_liquid must be positive (got kappa={kappa!r})")
-    return k
-
-
-def susceptibility(kappa: float, l) -> np.ndarray:
-    """chi_l = (kappa - 1) l / (kappa l + l + 1): exterior multipole A_lm = -chi_l E_lm (module docstring).
-
-    Written as l (1 - 1/kappa) / (l (1 + 1/kappa) + 1/kappa) so that kappa = inf gives 1 (l >= 1).
-    l = 0 gives 0 (the monopole is the free charge).
-    """
-    l = np.asarray(l, float)
-    t = 0.0 if np.isinf(kappa) else 1.0 / kappa
-    den = np.where(l > 0, l * (1.0 + t) + t, 1.0)
-    return np.where(l > 0, l * (1.0 - t) / den, 0.0)
 
 
 def _degrees(orders) -> np.ndarray:
