@@ -50,7 +50,7 @@ def single_pair_six(lattice: str, rho: float) -> metal.SinglePair:
 
 @task
 def pair_clusters(lattice: str, rho: float) -> metal.ClusterEnergies:
-    """Single-pair energies of clusters of growing size (minutes near contact)."""
+    """Single-pair energies of clusters of growing size (seconds)."""
     return metal.cluster_energies(lattice, rho)
 
 
@@ -137,7 +137,7 @@ def energy_curves(lattice: str, rhos) -> metal.EnergyCurves:
 # --------------------------------------------------------------------------- beyond the paper: dielectric NCs
 @task
 def dielectric_pair_clusters(lattice: str, rho: float, kappas: tuple) -> dielectric.PairClusters:
-    """Single pair among dielectric spheres in clusters of growing size, for each kappa (a minute or two)."""
+    """Single pair among dielectric spheres in clusters of growing size, for each kappa (seconds)."""
     return dielectric.pair_clusters(lattice, rho, kappas)
 
 
@@ -272,10 +272,12 @@ def spectral_radius(rho: float, lmax: int) -> dict:
 def spectral_radius_sweep(lmax: int, rho_min: float, step: float = 0.025) -> dict:
     """Spectral radius versus rho for the paper's rules and two variants, and the critical rho (App. A)."""
     grid = np.round(np.linspace(rho_min, 1.0, int(round((1.0 - rho_min) / step)) + 1), 6)
+    variants = (("paper_rules", {}), ("grounded", dict(compensate=False)), ("sequential", dict(order="sequential")))
+    # rho outermost: the three variants share each radius's geometry (images.build_operator)
+    values = np.array([[images.spectral_radius(float(x), lmax, **kw) for _, kw in variants] for x in grid])
     out = {"rho": grid}
-    for name, kw in (("paper_rules", {}), ("grounded", dict(compensate=False)),
-                     ("sequential", dict(order="sequential"))):
-        out[name] = np.array([images.spectral_radius(float(x), lmax, **kw) for x in grid])
+    for k, (name, _) in enumerate(variants):
+        out[name] = values[:, k]
     out["critical_rho"] = np.array([images.critical_rho(lmax, bracket=(0.85, 1.0))])
     return out
 
