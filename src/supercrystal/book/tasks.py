@@ -17,7 +17,7 @@ import numpy as np
 from supercrystal import montecarlo
 from supercrystal.book.cache import prefetch, task
 from supercrystal.lattice import geometry
-from supercrystal.spheres import dielectric, images, laplace, metal, patch
+from supercrystal.spheres import crystals, dielectric, images, laplace, metal, patch
 
 
 # --------------------------------------------------------------------------- Sec. IV: filled lattice
@@ -224,6 +224,24 @@ def dielectric_gains(lattice: str, rhos, kappas) -> list[dict]:
             calls += [(pair_clusters, (lattice, r)), (nearest_shell_pair, (lattice, r, metal.default_order(r)))]
     prefetch(calls)
     return [dielectric_gain(lattice, r, kappas) for r in rhos]
+
+
+@task
+def dielectric_crystal_coupling(name: str, rho: float, order: int, r_cut: float) -> dielectric.FilledCoupling:
+    """Lattice sums of a filled crystal of dielectric spheres (:func:`supercrystal.spheres.crystals.crystal_coupling`)."""
+    return crystals.crystal_coupling(name, rho, order, r_cut)
+
+
+def dielectric_crystal(name: str, rho: float, kappa: float) -> crystals.CrystalEnergy:
+    """Energy per NC of a filled crystal of dielectric spheres with its error, from the cached lattice sums."""
+    return crystals.crystal_energy(name, rho, kappa, coupling=dielectric_crystal_coupling)
+
+
+def polar_levels(dev, eps_nc: float):
+    """Sec. III's levels with NC cores of ``eps_nc`` in the medium ``dev.epsilon``
+    (:func:`supercrystal.semiconductor.polar_levels.levels`, crystal energies through the cache)."""
+    from supercrystal.semiconductor import polar_levels as pl
+    return pl.levels(dev, eps_nc, crystal=dielectric_crystal)
 
 
 @task
