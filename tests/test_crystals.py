@@ -126,3 +126,19 @@ def test_levels_decomposition():
     assert 0 < p.V1_err < 1e-9 and 0 < p.V2_err < 1e-9
     with pytest.raises(ValueError, match="eps_nc"):
         pl.levels(dev, 0.0)
+
+
+def test_point_charge_gain():
+    """(M - 1)/d: rock salt is Sec. III's octahedral gain; CsCl by a direct real-space sum (madelung_direct);
+    both the kappa = 1 limit of the dielectric gain (single pair -1/d, no images)."""
+    from supercrystal.lattice.ewald import madelung_direct
+    assert crystals.point_charge_gain("fcc") == pytest.approx(energies.collective_gain("octahedral"), abs=1e-14)
+    d = geometry.crystal("cscl").distance
+    assert crystals.point_charge_gain("sc") == pytest.approx((madelung_direct("cscl") - 1.0) / d, abs=1e-8)
+    assert crystals.point_charge_gain("sc") == pytest.approx((1.76267477 - 1.0) / d, abs=1e-8)
+    for lattice in ("fcc", "sc"):
+        single = -1.0 / d if lattice == "sc" else -1.0 / geometry.crystal("rocksalt").distance
+        filled = dielectric.filled_lattice(lattice, RHO, 1.0, order=8).energy
+        assert crystals.point_charge_gain(lattice) == pytest.approx(single - filled, abs=1e-13)
+    with pytest.raises(ValueError, match="lattice"):
+        crystals.point_charge_gain("hcp")

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy.linalg import block_diag
 
 from supercrystal.lattice import geometry
 from supercrystal.lattice.ewald import ewald_potential, madelung
@@ -80,12 +81,8 @@ def site_basis(group: str, lmax: int) -> tuple[np.ndarray, np.ndarray]:
     if group not in ("Oh", "Td"):
         raise ValueError(f"group must be 'Oh' or 'Td' (got group={group!r})")
     per_l = _invariants(group, max(int(lmax), 40))[:lmax + 1]
-    ls = np.concatenate([np.full(v.shape[1], l) for l, v in enumerate(per_l)]).astype(int)
-    u = np.zeros(((lmax + 1) ** 2, len(ls)))
-    col = 0
-    for l, v in enumerate(per_l):
-        u[l * l:(l + 1) ** 2, col:col + v.shape[1]] = v
-        col += v.shape[1]
+    u = block_diag(*per_l)  # degree l's rows l^2 .. (l+1)^2 - 1, its invariants' columns in turn
+    ls = np.repeat(np.arange(lmax + 1), [v.shape[1] for v in per_l])
     keep = ls >= 1
     return u[:, keep], ls[keep]
 
@@ -157,3 +154,11 @@ def crystal_energy(name: str, rho: float, kappa: float, order: int | None = None
     lo = filled_energy(coupling(name, rho, order - 2, r_cut), kappa)
     return CrystalEnergy(name, float(rho), kappa, order, hi.energy, abs(hi.energy - lo.energy) + 1e-12,
                          hi.madelung_energy, hi.induced_energy)
+
+
+def point_charge_gain(lattice: str) -> float:
+    """Sec. III's collective gain (M - 1)/d of point charges, e^2/(eps b), for Sec. IV's lattices: rock salt
+    (fcc, octahedral pores: :func:`supercrystal.semiconductor.energies.collective_gain` ("octahedral")) and
+    CsCl (sc, the cation at the cube centre).  The kappa = 1 column of the dielectric gain."""
+    c = geometry.crystal(geometry.FILLED_CRYSTAL[geometry.check_lattice(lattice)])
+    return float((madelung(c) - 1.0) / c.distance)
