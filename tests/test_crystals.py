@@ -101,12 +101,12 @@ def test_kappa_one_gives_sec3_exactly(material, pore):
 
 
 def test_levels_against_the_monte_carlo_levels():
-    """Second method: the Monte Carlo's dielectric_levels (supercell Green's function at L = 2, its own
+    """Second method: the Monte Carlo's polar.dielectric_levels (supercell Green's function at L = 2, its own
     order-10/12 truncation ~1e-4 e^2/(eps_liquid b)) for CdSe in the liquid, both pore kinds."""
-    from supercrystal.montecarlo import lattice as ml
+    from supercrystal.montecarlo import polar
     for pore in ("octahedral", "tetrahedral"):
         p = pl.levels(energies.device(2.0, 2.5, "CdSe", 2.0, pore=pore), 9.6)
-        m = ml.mc_model(L=2, pore=pore, eps_nc=9.6).levels
+        m = polar.polar_model(L=2, pore=pore, eps_nc=9.6).levels
         assert p.V1 == pytest.approx(m.V1, abs=3e-4 * p.coulomb)
         assert p.E_r == pytest.approx(m.E_r, rel=1e-13)
         if pore == "tetrahedral":

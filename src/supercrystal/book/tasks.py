@@ -257,6 +257,11 @@ def dielectric_green_rows(L: int, pore: str, rho: float, kappa: float) -> dict:
             "order_step": np.array(g.order_step), "far_step": np.array(g.far_step), "order": np.array(g.order)}
 
 
+# the polar Monte Carlo reads its Green's function through this cache: one solve per (L, pore, rho, kappa) for
+# every process of a build (the prefetch workers each built their own before), the same numbers
+mc_polar.GREEN_ROWS = dielectric_green_rows
+
+
 # --------------------------------------------------------------------------- Appendix C
 @task
 def patch_capacitance(lattice: str, rho: float, a_c: float, n: int, order: int,
