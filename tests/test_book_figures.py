@@ -142,3 +142,24 @@ def test_charging_panels_average_the_samples_and_pass_the_checks():
     np.testing.assert_allclose(cols["nu_up_1"], 0.5 * (panels[1][1][0].nu_up + panels[1][1][1].nu_up))
     c_eq = cols["C_eq_1"]
     assert c_eq[0] == 1.0 and c_eq[-1] == 2.0 and c_eq[10] == 1.5  # 0.10 V: above one step, below the other
+
+
+@pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
+def test_figure_references_say_whose_figure(chapter):
+    """"Fig. N" is always the paper's figure and says so ("the paper's Fig. 4"); the book's own figures are
+    numbered "Figure N" (``numfig_format`` of _config.yml) and referred to with {numref}, never by a typed
+    number, which would go stale when a figure is added."""
+    text = chapter.read_text()
+    bare = [m.group() for m in re.finditer(r"(?<!paper's )\bFigs?\.\s*\d+", text)]
+    assert not bare, f"a figure reference that does not say it is the paper's: {bare}"
+    typed = re.findall(r"\bFigures?\s+\d+", text)
+    assert not typed, f"the book's figures are referred to with {{numref}}, not by number: {typed}"
+
+
+def test_the_books_figures_are_numbered_apart_from_the_papers():
+    import yaml
+
+    from supercrystal.paths import ROOT
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["sphinx"]["config"]["numfig_format"]["figure"] == "Figure %s"
