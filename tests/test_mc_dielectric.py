@@ -125,3 +125,15 @@ def test_polar_tc_at_kappa_one_is_sec5s_computation():
     green, sweeps = claims.polar_mc_calls((claims.SEC5_EPS_I,))
     assert green == [] and sweeps == [tasks.curve_call(sec5, float(T), 0.0, 0, montecarlo.T_END_RUN, 0) for T in grid]
     assert type(claims.polar_mc_device(9.6)) is polar.PolarDeviceParams
+
+
+def test_polar_tc_grid_follows_the_gain():
+    """Away from kappa = 1 the T_c grid is Sec. V's scaled by gain(kappa)/gain(1) of the chapter's table
+    (fcc, rho = 0.8): CdSe's kappa = 4.8 lowers it by about 0.6, kappa = inf (POLAR_MC_INF) by about 0.43."""
+    from supercrystal.book import claims
+    sec5 = montecarlo.DeviceParams(L=4, a_nm=2.0, b_nm=2.5, material="CdSe", eps_liquid=2.0)
+    lo, hi, n = montecarlo.T_END_GRID_UNIT
+    for eps, expect in ((9.6, 0.611), (2.0 * claims.POLAR_MC_INF, 0.425)):
+        s = claims.polar_gain_scale(eps)
+        assert s == pytest.approx(expect, abs=0.005)
+        assert np.array_equal(claims.polar_end_grid(eps), montecarlo.end_grid_kelvin(sec5, lo * s, hi * s, n))
