@@ -17,6 +17,9 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
                  coexistence voltage and the jump at any temperature, errors over independent runs
     thermo       grand potentials by thermodynamic integration, the equilibrium step V*, its jump,
                  the end of the first-order line; exact enumeration for the tests
+    disorder     quenched size disorder at scale: the window widened with the spread of E_q, each
+                 realisation's jump, its detection floor and tau at the step, the statistics over
+                 realisations and the trend of the jump with the sample size
     width        the resolved 10-90 % width of the step from phase-restricted branches
     equilibrium  nu at one (V, T) by replica exchange, with tau and the swap statistics: the unit of work
                  of the distributed sweeps (supercrystal.engine)
@@ -44,6 +47,9 @@ from supercrystal.montecarlo.replicas import (ReplicaRun, coexistence_ladder, ph
 from supercrystal.montecarlo.reweight import Reweighted, combine
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
                                             exact_distribution, first_order_end, sweep, transition)
+from supercrystal.montecarlo.disorder import (DISORDER_RUN, DisorderPoint, SampleStep, SizeTrend,
+                                               disorder_point, disorder_window, eq_spread, sample_step,
+                                               size_trend)
 from supercrystal.montecarlo.width import BranchWidth, branch_width, equilibrium_width, restricted_branch
 from supercrystal.montecarlo.equilibrium import EquilibriumPoint, equilibrium_point
 from supercrystal.montecarlo.gate_layer import gate_layer_model, gate_onset
@@ -72,6 +78,9 @@ __all__ = [
     # thermo
     "BETA_ISING", "Transition", "anchor_cycle", "anchor_omega", "anchored", "exact_distribution",
     "first_order_end", "sweep", "transition",
+    # disorder
+    "DISORDER_RUN", "DisorderPoint", "SampleStep", "SizeTrend", "disorder_point", "disorder_window",
+    "eq_spread", "sample_step", "size_trend",
     # width
     "BranchWidth", "branch_width", "equilibrium_width", "restricted_branch",
     # equilibrium
