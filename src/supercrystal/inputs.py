@@ -253,7 +253,7 @@ _PARAMETERS = [
        "[0, 0.3]"),
     _p("spread_large", "float", 0.07, "", "relative size spread delta a / a of the experiments", "[0, 0.3]"),
     _p("L", "int", 4, "", "conventional fcc cells per edge of the periodic Monte Carlo sample", "[2, 8]"),
-    _p("realisations", "int", 3, "", "disorder samples averaged per spread", "[1, 50]"),
+    _p("realisations", "int", 20, "", "disorder samples per spread and sample size", "[2, 200]"),
     _p("seed", "int", 0, "", "Monte Carlo seed", "[0, 1000000]"),
     _p("width_spacing_mV", "float", 1.0, "mV", "voltage grid step of the room-temperature width", "[0.05, 10]"),
     _p("production", "bool", False, "", "larger samples, longer runs, finer grids (one to two hours)"),
