@@ -256,7 +256,7 @@ _PARAMETERS = [
     _p("realisations", "int", 20, "", "disorder samples per spread and sample size", "[2, 200]"),
     _p("seed", "int", 0, "", "Monte Carlo seed", "[0, 1000000]"),
     _p("width_spacing_mV", "float", 1.0, "mV", "voltage grid step of the room-temperature width", "[0.05, 10]"),
-    _p("production", "bool", False, "", "larger samples, longer runs, finer grids (one to two hours)"),
+    _p("production", "bool", False, "", "larger samples, longer runs, finer grids (CPU-hours; distributable)"),
     # command line only (supercrystal metal)
     _p("state", "str", "single", "", "single (one pair, empty lattice) or filled", choices=("single", "filled")),
     _p("spheres", "str", "converged", "", "six (nearest spheres only) or converged",

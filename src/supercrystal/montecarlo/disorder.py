@@ -38,7 +38,7 @@ from supercrystal.montecarlo.runs import RunParams
 WINDOW_SIGMAS = 3.0
 #: Monte Carlo effort of one disorder realisation at the book's scale (the base window, e^2/(eps b) around
 #: Sec. III's step, is widened by :func:`disorder_window`; only the jump and the width are needed, so no anchors).
-DISORDER_RUN = RunParams(n_volts=24, n_equil=60, n_measure=240, window=(-0.45, 0.3), anchor=False)
+DISORDER_RUN = RunParams(n_volts=24, n_equil=50, n_measure=200, window=(-0.45, 0.3), anchor=False)
 #: Kernel bandwidth (in nu) of the histogram whose modes give the jump (:func:`supercrystal.montecarlo.thermo.transition`).
 BANDWIDTH = 0.04
 
