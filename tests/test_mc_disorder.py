@@ -84,7 +84,9 @@ def _point(L, jump, err, detected, bound=0.07):
 def test_size_trend_verdicts():
     absent = disorder.size_trend([_point(L, 0.0, 0.0, 0) for L in (3, 4, 5)])
     assert absent.verdict == "absent at every size"
-    vanishing = disorder.size_trend([_point(3, 0.4, 0.05, 20), _point(4, 0.2, 0.05, 15), _point(5, 0.0, 0.0, 0)])
+    lost = disorder.size_trend([_point(3, 0.02, 0.012, 2), _point(4, 0.0, 0.0, 0), _point(5, 0.0, 0.0, 0)])
+    assert lost.verdict == "absent on the largest sample"
+    vanishing = disorder.size_trend([_point(3, 0.4, 0.05, 20), _point(4, 0.2, 0.05, 15), _point(5, 0.05, 0.04, 4)])
     assert vanishing.verdict == "vanishing with L" and vanishing.slope > 0
     survives = disorder.size_trend([_point(L, 0.5, 0.03, 20) for L in (3, 4, 5)])
     assert survives.verdict == "survives"

@@ -185,7 +185,7 @@ def disorder_point(curves, L: int, n_nc: int, T_kelvin: float, spread: float, n_
 
 
 #: Verdicts of :func:`size_trend`.
-VERDICTS = ("survives", "absent at every size", "vanishing with L", "undecided")
+VERDICTS = ("survives", "absent at every size", "absent on the largest sample", "vanishing with L", "undecided")
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,8 +200,9 @@ class SizeTrend:
       beyond 2 errors of the slope (d jump / d(1/L) <= 2 slope_err);
     * "absent at every size": no realisation of any size shows a jump; the largest size's bound is
       the number to quote;
+    * "absent on the largest sample": some realisations of a smaller size jump, none of the largest;
     * "vanishing with L": the jump decreases with L (slope in 1/L more than 2 errors above 0) and at
-      the largest size it is within 2 errors of 0 or undetected;
+      the largest size it is within 2 errors of 0;
     * "undecided": anything else (the sizes reached cannot decide).
     """
 
@@ -239,10 +240,12 @@ def size_trend(points) -> SizeTrend:
         verdict = VERDICTS[1]
     elif np.all(det > 0) and np.all(jump > 3 * err) and slope <= 2 * slope_err:
         verdict = VERDICTS[0]
-    elif slope > 2 * slope_err and (det[-1] == 0 or jump[-1] < 2 * err[-1]):
+    elif det[-1] == 0:
         verdict = VERDICTS[2]
-    else:
+    elif slope > 2 * slope_err and jump[-1] < 2 * err[-1]:
         verdict = VERDICTS[3]
+    else:
+        verdict = VERDICTS[4]
     return SizeTrend(T_kelvin=ps[0].T_kelvin, spread=ps[0].spread, L=L, jump=jump, jump_err=err,
                      bound=np.array([p.jump_bound for p in ps]), detected=det, slope=slope,
                      slope_err=slope_err, verdict=verdict)
