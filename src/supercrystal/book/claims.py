@@ -398,7 +398,10 @@ def _disorder_note(spread: float, extra: str = ""):
                 f"{d.T_room:g} K, {d.realisations} disorder samples per "
                 f"size, jump at the step (\"<\": upper bound from the detection floor where no sample jumps): "
                 f"{per_L}; verdict on the sizes reached: {tr.verdict} (the value is the largest sample's; its error "
-                f"the scatter between samples, or the bound){extra}")
+                f"the scatter between samples, or the bound); at half the smaller spread, "
+                f"{100 * SEC5_SPREAD_SMALL / 2:g} %, the largest sample's jump is "
+                f"{d.points[SEC5_SPREAD_SMALL / 2, d.sizes[-1]].jump_text} "
+                f"({d.trends[SEC5_SPREAD_SMALL / 2].verdict}){extra}")
     return note
 
 
