@@ -175,11 +175,11 @@ def test_a_solver_change_invalidates_what_depends_on_it_and_nothing_else(package
     # everything built on the conducting-sphere solver...
     assert {"filled_lattice_solution", "nearest_shell_pair", "pair_clusters", "metal_energy",
             "patch_capacitance", "spectral_radius", "spectral_radius_sweep"} <= moved
-    # ...the Monte Carlo too, since its model can hold polarizable NC cores (mc_model(eps_nc=...) builds its
-    # pair table with the sphere solver, spheres/lattice_green.py), and its Green's function...
-    assert {"mc_curve", "mc_peak_width", "dielectric_green_rows"} <= moved
-    # ...and nothing that does not use it: the finite differences of App. B
-    assert "laplace_study" not in moved
+    # ...the Monte Carlo of polarizable NC cores too (montecarlo/polar.py builds its pair table with the sphere
+    # solver, spheres/lattice_green.py), and its Green's function...
+    assert {"polar_mc_curve", "polar_mc_peak_width", "dielectric_green_rows"} <= moved
+    # ...and nothing that does not use it: the finite differences of App. B, the uniform Monte Carlo
+    assert not {"laplace_study", "mc_curve", "mc_peak_width", "mc_equilibrium_point"} & moved
 
 
 def test_comments_docstrings_and_module_moves_do_not_count(package_copy):
@@ -268,3 +268,13 @@ def metal_single_pair(lattice, rho, order):
     from supercrystal.spheres import metal
 
     return metal.single_pair(lattice, rho, 1, order)
+
+
+def test_an_import_inside_a_task_counts_as_a_dependency():
+    """``from supercrystal.x import y`` in a task's body never reaches its globals; the fingerprint still
+    follows the module (dielectric_green_rows imports the lattice Green's function that way)."""
+    from supercrystal.book import fingerprint, tasks
+    parts = fingerprint._function_parts(tasks.dielectric_green_rows.fn)
+    assert "supercrystal.spheres.lattice_green" in parts["modules"]
+    assert fingerprint._local_imports("def f():\n    import supercrystal.units\n    from os import path\n") == {
+        "supercrystal.units"}

@@ -1,9 +1,10 @@
-"""The Monte Carlo with polarizable NCs: eps_nc = None is today's model, eps_nc = eps_liquid the same chain."""
+"""The Monte Carlo with polarizable NCs (montecarlo.polar): eps_nc = eps_liquid is the uniform model, the same chain."""
 import numpy as np
 import pytest
 
 from supercrystal import montecarlo
 from supercrystal.montecarlo import lattice as ml
+from supercrystal.montecarlo import polar
 from supercrystal.montecarlo.kernel import mc_kernel
 from supercrystal.semiconductor import polarization as pol
 
@@ -20,7 +21,7 @@ def chain(model, seed=3):
 @pytest.mark.parametrize("pore", ["octahedral", "tetrahedral"])
 def test_kappa_one_gives_the_uniform_chain_bit_for_bit(pore):
     m0 = ml.mc_model(L=2, pore=pore, spread=0.1, disorder_seed=2)
-    m1 = ml.mc_model(L=2, pore=pore, spread=0.1, disorder_seed=2, eps_nc=2.0)
+    m1 = polar.polar_model(L=2, pore=pore, spread=0.1, disorder_seed=2, eps_nc=2.0)
     assert m1.kappa == 1.0 and m0.kappa is None
     assert np.array_equal(m0.lattice.G, m1.lattice.G)
     assert np.array_equal(m0.eq, m1.eq) and np.array_equal(m0.er, m1.er)
@@ -30,7 +31,7 @@ def test_kappa_one_gives_the_uniform_chain_bit_for_bit(pore):
 
 def test_dielectric_model_energies():
     m0 = ml.mc_model(L=2)
-    m = ml.mc_model(L=2, eps_nc=9.6)
+    m = polar.polar_model(L=2, eps_nc=9.6)
     assert m.kappa == pytest.approx(4.8)
     np.testing.assert_allclose(m.er, pol.repulsion(4.8, 0.8), rtol=1e-14)
     np.testing.assert_allclose(m.eq - m0.eq, pol.self_polarization(4.8, 0.8), rtol=1e-12)
@@ -45,22 +46,35 @@ def test_device_params_and_task_keys():
     from supercrystal.book import tasks
     d = montecarlo.DeviceParams(L=2)
     assert "eps_nc" not in d.as_dict() and "eps_nc" not in tasks._device(d)
-    dd = montecarlo.DeviceParams(L=2, eps_nc=9.6)
+    dd = polar.PolarDeviceParams(L=2, eps_nc=9.6)
     assert tasks._device(dd)["eps_nc"] == 9.6
     assert dd.model().kappa == pytest.approx(4.8)
-    assert montecarlo.DeviceParams(**tasks._device(dd)) == dd
+    assert polar.PolarDeviceParams(**tasks._device(dd)) == dd
+    assert tasks.curve_call(d, 300.0)[0] is tasks.mc_curve and tasks.curve_call(dd, 300.0)[0] is tasks.polar_mc_curve
     with pytest.raises(ValueError, match="eps_nc"):
-        montecarlo.DeviceParams(L=2, eps_nc=-1.0).model()
+        polar.PolarDeviceParams(L=2, eps_nc=-1.0).model()
     with pytest.raises(ValueError, match="eps_nc"):
-        montecarlo.DeviceParams(L=2, pore="gate", eps_nc=9.6).model()
+        polar.PolarDeviceParams(L=2, pore="gate", eps_nc=9.6)
+    with pytest.raises(ValueError, match="reference"):
+        tasks.peak_width(dd, 300.0, reference=d)
+
+
+def test_the_uniform_monte_carlo_does_not_import_the_sphere_solvers():
+    """The uniform model's code closure (what its cached results are keyed by) holds no sphere solver and no
+    polar module: a faster sphere solver leaves the uniform Monte Carlo's cache valid (tests/test_cache.py)."""
+    from supercrystal.book import fingerprint
+    closure = set(fingerprint.module_closure(["supercrystal.montecarlo"]))
+    assert "supercrystal.montecarlo.lattice" in closure
+    assert not {m for m in closure if m.startswith("supercrystal.spheres") or m.endswith(".polar")}
+    assert "supercrystal.spheres.lattice_green" in fingerprint.module_closure(["supercrystal.montecarlo.polar"])
 
 
 def test_dielectric_levels():
     """kappa = 1: the Sec. III levels bit for bit; CdSe: V1 = E_q + Sigma_1 + the filled dielectric lattice."""
     from supercrystal.spheres import dielectric
     for pore in ("octahedral", "tetrahedral"):
-        assert ml.mc_model(L=2, pore=pore, eps_nc=2.0).levels == ml.mc_model(L=2, pore=pore).levels
-    m = ml.mc_model(L=2, eps_nc=9.6)
+        assert polar.polar_model(L=2, pore=pore, eps_nc=2.0).levels == ml.mc_model(L=2, pore=pore).levels
+    m = polar.polar_model(L=2, eps_nc=9.6)
     lv = m.levels
     u = lv.coulomb
     v1 = lv.E_q + (pol.self_polarization(4.8, 0.8) + dielectric.filled_lattice("fcc", 0.8, 4.8).energy) * u
@@ -69,13 +83,13 @@ def test_dielectric_levels():
     assert 0 < lv.gain < ml.mc_model(L=2).levels.gain  # polarization weakens the collective gain
 
 
-def test_mc_curve_task_reaches_the_dielectric_model(tmp_path, monkeypatch):
+def test_polar_curve_task_reaches_the_dielectric_model(tmp_path, monkeypatch):
     """A task call with eps_nc runs the dielectric model: the step sits near its own Sec. III level."""
     monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path))
     from supercrystal.book import tasks
     run = montecarlo.RunParams(n_volts=9, n_equil=5, n_measure=20, window=(-0.4, 0.4), anchor=False)
-    dev = montecarlo.DeviceParams(L=2, eps_nc=9.6)
-    params = tasks.mc_curve.params(**tasks._device(dev), T_kelvin=300.0, spread=0.0, realisation=0, seed=0,
+    dev = polar.PolarDeviceParams(L=2, eps_nc=9.6)
+    params = tasks.polar_mc_curve.params(**tasks._device(dev), T_kelvin=300.0, spread=0.0, realisation=0, seed=0,
                                    step=1, **tasks._run(run))
     assert params["eps_nc"] == 9.6
     c = tasks.curve(dev, 300.0, run=run)

@@ -86,9 +86,9 @@ def polar_mc_grid(T_room: float = SEC5_T_K):
 
 def polar_mc_device(eps_nc: float, L: int = POLAR_MC_L, b_nm: float = SEC5_B_NM, eps_liquid: float = SEC5_EPS_I):
     """Sec. V's device with cores of dielectric constant ``eps_nc``."""
-    from supercrystal import montecarlo as mc
+    from supercrystal.montecarlo import polar
 
-    return mc.DeviceParams(L=int(L), b_nm=float(b_nm), eps_liquid=float(eps_liquid), eps_nc=float(eps_nc))
+    return polar.PolarDeviceParams(L=int(L), b_nm=float(b_nm), eps_liquid=float(eps_liquid), eps_nc=float(eps_nc))
 
 
 def polar_mc_calls(eps_list, T_room: float = SEC5_T_K, **device) -> list:
@@ -96,9 +96,7 @@ def polar_mc_calls(eps_list, T_room: float = SEC5_T_K, **device) -> list:
     from supercrystal import montecarlo as mc
     from supercrystal.book import tasks
 
-    run = tasks._run(mc.T_END_RUN)
-    return [(tasks.mc_curve, (), dict(**tasks._device(polar_mc_device(e, **device)), T_kelvin=float(T), spread=0.0,
-                                      realisation=0, seed=0, step=1, **run))
+    return [tasks.curve_call(polar_mc_device(e, **device), float(T), 0.0, 0, mc.T_END_RUN, 0)
             for e in eps_list for T in polar_mc_grid(T_room)]
 
 

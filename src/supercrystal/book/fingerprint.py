@@ -170,19 +170,36 @@ def _code_names(code: types.CodeType) -> set[str]:
     return names
 
 
+def _local_imports(source: str) -> set[str]:
+    """Package modules imported inside a function's body (``from supercrystal.x import y`` in a task): names
+    that never reach its globals, so :func:`_code_names` alone would miss them."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == _PACKAGE:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                found.add(full if _module_file(full) else node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == _PACKAGE}
+    return found
+
+
 def _function_parts(fn: Callable, parts: dict | None = None) -> dict:
     """What a task function depends on, found from the global names its code uses:
 
     ``sources``: normalised hashes of the function and of the helper functions of its own module that it
     calls (followed recursively, so a helper in the task module counts, not the whole module);
-    ``modules``: other package modules it refers to (as modules, or through their functions and classes);
+    ``modules``: other package modules it refers to (as modules, or through their functions and classes, or
+    imported inside its body);
     ``tasks``: the tasks it calls.
     """
     parts = parts if parts is not None else {"seen": set(), "sources": set(), "modules": set(), "tasks": {}}
     if fn in parts["seen"]:
         return parts
     parts["seen"].add(fn)
-    parts["sources"].add(_normalised_hash(inspect.cleandoc("\n" + inspect.getsource(fn)), fn.__module__))
+    source = inspect.cleandoc("\n" + inspect.getsource(fn))
+    parts["sources"].add(_normalised_hash(source, fn.__module__))
+    parts["modules"] |= _local_imports(source)
     for name in sorted(_code_names(fn.__code__)):
         obj = fn.__globals__.get(name)
         if getattr(obj, "is_cached_task", False) is True:

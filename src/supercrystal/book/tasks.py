@@ -15,6 +15,7 @@ import json
 import numpy as np
 
 from supercrystal import montecarlo
+from supercrystal.montecarlo import polar as mc_polar
 from supercrystal.book.cache import prefetch, task
 from supercrystal.lattice import geometry
 from supercrystal.spheres import dielectric, images, laplace, metal, patch
@@ -280,14 +281,13 @@ def spectral_radius_sweep(lmax: int, rho_min: float, step: float = 0.025) -> dic
 
 
 # --------------------------------------------------------------------------- Sec. V: Monte Carlo
+_COERCE = {"int": int, "float": float, "str": str}
+
+
 def _device(dev) -> dict:
-    """A device's parameters in the key's form (each coerced to its field's type)."""
-    d = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
-    out = {f.name: {"int": int, "float": float, "str": str}[str(f.type)](getattr(d, f.name))
-           for f in dataclasses.fields(montecarlo.DeviceParams) if f.name != "eps_nc"}
-    if d.eps_nc is not None:  # polarizable NCs; the uniform model's keys keep their form
-        out["eps_nc"] = float(d.eps_nc)
-    return out
+    """A device's parameters in the key's form (each field coerced to its type): a
+    :class:`~supercrystal.montecarlo.runs.DeviceParams` or a subclass (the polar device adds ``eps_nc``)."""
+    return {f.name: _COERCE[str(f.type)](getattr(dev, f.name)) for f in dataclasses.fields(dev)}
 
 
 def _run(run) -> dict:
@@ -299,23 +299,52 @@ def _run(run) -> dict:
 @task
 def mc_curve(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str, e_ion_ev: float,
              gap_nm: float, T_kelvin: float, spread: float, realisation: int, seed: int, step: int,
-             n_volts: int, n_equil: int, n_measure: int, window: tuple, anchor: bool,
-             eps_nc: float | None = None) -> montecarlo.ChargingCurve:
-    """One realisation's charging curve (:func:`supercrystal.montecarlo.runs.run_curve`); ``eps_nc``: the
-    NC cores' dielectric constant (None: uniform eps, Sec. III's model)."""
+             n_volts: int, n_equil: int, n_measure: int, window: tuple, anchor: bool) -> montecarlo.ChargingCurve:
+    """One realisation's charging curve (:func:`supercrystal.montecarlo.runs.run_curve`), uniform eps
+    (Sec. III's model)."""
     dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
-                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm, eps_nc=eps_nc)
-    run = montecarlo.RunParams(n_volts=n_volts, n_equil=n_equil, n_measure=n_measure, window=tuple(window),
-                               anchor=anchor)
-    return montecarlo.run_curve(dev, T_kelvin, spread, realisation, run, seed, step)
+                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm)
+    return montecarlo.run_curve(dev, T_kelvin, spread, realisation, _run_params(n_volts, n_equil, n_measure,
+                                                                                window, anchor), seed, step)
+
+
+@task
+def polar_mc_curve(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str,
+                   e_ion_ev: float, gap_nm: float, eps_nc: float, T_kelvin: float, spread: float, realisation: int,
+                   seed: int, step: int, n_volts: int, n_equil: int, n_measure: int, window: tuple,
+                   anchor: bool) -> montecarlo.ChargingCurve:
+    """:func:`mc_curve` with NC cores of dielectric constant ``eps_nc``
+    (:class:`supercrystal.montecarlo.polar.PolarDeviceParams`; beyond the paper)."""
+    dev = mc_polar.PolarDeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid,
+                                     pore=pore, e_ion_ev=e_ion_ev, gap_nm=gap_nm, eps_nc=eps_nc)
+    return montecarlo.run_curve(dev, T_kelvin, spread, realisation, _run_params(n_volts, n_equil, n_measure,
+                                                                                window, anchor), seed, step)
+
+
+def _run_params(n_volts, n_equil, n_measure, window, anchor) -> montecarlo.RunParams:
+    return montecarlo.RunParams(n_volts=n_volts, n_equil=n_equil, n_measure=n_measure, window=tuple(window),
+                                anchor=anchor)
+
+
+def _curve_task(dev):
+    """The curve task of a device: :func:`polar_mc_curve` for polarizable cores, else :func:`mc_curve`."""
+    return polar_mc_curve if isinstance(dev, mc_polar.PolarDeviceParams) else mc_curve
+
+
+def curve_call(dev, T_kelvin: float, spread: float = 0.0, realisation: int = 0, run=None, seed: int = 0,
+               step: int = 1) -> tuple:
+    """The (task, args, kwargs) of :func:`curve`, for ``cache.prefetch``."""
+    return (_curve_task(dev), (), dict(**_device(dev), T_kelvin=float(T_kelvin), spread=float(spread),
+                                       realisation=int(realisation), seed=int(seed), step=int(step), **_run(run)))
 
 
 def curve(dev, T_kelvin: float, spread: float = 0.0, realisation: int = 0, run=None, seed: int = 0,
           step: int = 1) -> montecarlo.ChargingCurve:
-    """:func:`mc_curve` for a :class:`~supercrystal.montecarlo.runs.DeviceParams` and a
+    """:func:`mc_curve` (or :func:`polar_mc_curve`) for a :class:`~supercrystal.montecarlo.runs.DeviceParams`
+    (or :class:`~supercrystal.montecarlo.polar.PolarDeviceParams`) and a
     :class:`~supercrystal.montecarlo.runs.RunParams` (default ``RunParams()``)."""
-    return mc_curve(**_device(dev), T_kelvin=T_kelvin, spread=spread, realisation=realisation, seed=seed,
-                    step=step, **_run(run))
+    task, args, kwargs = curve_call(dev, T_kelvin, spread, realisation, run, seed, step)
+    return task(*args, **kwargs)
 
 
 def disorder_average(dev, T_kelvin: float, spread: float, realisations: int = 3, run=None,
@@ -359,19 +388,40 @@ def mc_peak_width(device: dict, T_kelvin: float, spacing_mV: float, seeds: int, 
                   fit_mV: float, cut: float, reference: dict, run: dict, seed: int) -> montecarlo.PeakWidth:
     """The resolved 10-90 % width of the step (:func:`supercrystal.montecarlo.runs.run_peak_width`),
     located on the coarse curve of ``reference`` (minutes)."""
-    run_params = montecarlo.RunParams(**dict(run, window=tuple(run["window"])))
-    coarse = curve(montecarlo.DeviceParams(**reference), T_kelvin, 0.0, 0, run_params, seed)
-    return montecarlo.run_peak_width(montecarlo.DeviceParams(**device), T_kelvin, coarse, spacing_mV, seeds,
-                                     n_equil, n_measure, fit_mV, cut, seed)
+    return _peak_width(montecarlo.DeviceParams, mc_curve, device, T_kelvin, spacing_mV, seeds, n_equil,
+                       n_measure, fit_mV, cut, reference, run, seed)
+
+
+@task
+def polar_mc_peak_width(device: dict, T_kelvin: float, spacing_mV: float, seeds: int, n_equil: int,
+                        n_measure: int, fit_mV: float, cut: float, reference: dict, run: dict,
+                        seed: int) -> montecarlo.PeakWidth:
+    """:func:`mc_peak_width` of a device with polarizable cores (``device`` and ``reference`` hold
+    ``eps_nc``; :class:`supercrystal.montecarlo.polar.PolarDeviceParams`)."""
+    return _peak_width(mc_polar.PolarDeviceParams, polar_mc_curve, device, T_kelvin, spacing_mV, seeds, n_equil,
+                       n_measure, fit_mV, cut, reference, run, seed)
+
+
+def _peak_width(device_class, curve_task, device, T_kelvin, spacing_mV, seeds, n_equil, n_measure, fit_mV, cut,
+                reference, run, seed):
+    ref = device_class(**reference)
+    coarse = curve_task(**_device(ref), T_kelvin=float(T_kelvin), spread=0.0, realisation=0, seed=int(seed),
+                        step=1, **run)
+    return montecarlo.run_peak_width(device_class(**device), T_kelvin, coarse, spacing_mV, seeds, n_equil,
+                                     n_measure, fit_mV, cut, seed)
 
 
 def peak_width(dev, T_kelvin: float, spacing_mV: float = 1.0, seeds: int = 4, n_equil: int = 200,
                n_measure: int = 2000, fit_mV: float = 2.5, cut: float = 0.5, reference=None, run=None,
                seed: int = 0) -> montecarlo.PeakWidth:
-    """:func:`mc_peak_width` of a device (``reference``, default ``dev``: the sample whose coarse curve
-    locates the step; ``run``: its effort, default ``RunParams()``)."""
-    return mc_peak_width(_device(dev), T_kelvin, spacing_mV, seeds, n_equil, n_measure, fit_mV, cut,
-                         _device(dev if reference is None else reference), _run(run), seed)
+    """:func:`mc_peak_width` (or :func:`polar_mc_peak_width`) of a device (``reference``, default ``dev``: the
+    sample whose coarse curve locates the step; ``run``: its effort, default ``RunParams()``)."""
+    ref = dev if reference is None else reference
+    if isinstance(dev, mc_polar.PolarDeviceParams) != isinstance(ref, mc_polar.PolarDeviceParams):
+        raise ValueError("peak_width: dev and reference must both have polarizable cores or both not")
+    task = polar_mc_peak_width if isinstance(dev, mc_polar.PolarDeviceParams) else mc_peak_width
+    return task(_device(dev), T_kelvin, spacing_mV, seeds, n_equil, n_measure, fit_mV, cut, _device(ref),
+                _run(run), seed)
 
 
 # --------------------------------------------------------------------------- Sec. V: equilibrium by replica exchange

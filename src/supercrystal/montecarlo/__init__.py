@@ -28,6 +28,9 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
     runs         device and run parameters, one realisation's curve, disorder statistics, the end of
                  cooperativity and the resolved width (computed; the cached runs and the loops over
                  temperatures, spreads and realisations are tasks of supercrystal.book.tasks)
+    polar        beyond the paper: polarizable NC cores (the Green's function of dielectric spheres as the
+                 pair table, Sigma_1, E_r(kappa)); NOT imported here, so that the uniform model's code
+                 fingerprint holds no sphere solver: ``from supercrystal.montecarlo import polar``
 
 Energies inside are in units of e^2/(eps b) and lengths in b; volts and kelvin enter and leave in
 ``curves`` and ``runs`` only.  The names below are re-exported, so ``from supercrystal import montecarlo

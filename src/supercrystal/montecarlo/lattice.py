@@ -32,16 +32,11 @@ of the device; the chapter uses eps = eps_i = 2, the ionic liquid's value of Sec
 E_r = 1.786 e^2/(eps a) with the same eps (Sec. III's uniform-dielectric model).  Quenched size disorder
 (Sec. V, Eq. 13) enters through the site energies E_q,i and E_r,i only.
 
-Polarizable NCs (``mc_model(..., eps_nc=...)``, beyond the paper): each NC core is a dielectric sphere of
-radius a (the mean radius) and eps_nc in the liquid eps_liquid; G becomes the Green's function of the
-periodic lattice of spheres (:mod:`supercrystal.spheres.lattice_green`, Ewald table plus the induced
-part), each electron's site energy gains its self-polarization Sigma_1 and E_r is the 1s-1s repulsion
-with eps_nc inside (:mod:`supercrystal.semiconductor.polarization`); energies stay in e^2/(eps_liquid b).
-``eps_nc=None`` is the uniform model above, bit for bit.
+Polarizable NCs (beyond the paper) live in :mod:`supercrystal.montecarlo.polar`, which builds on this module; this
+module never imports the sphere solvers.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -351,92 +346,30 @@ def site_energies(radii_nm: np.ndarray, b_nm: float, m_eff: float,
     return eq, er
 
 
-@lru_cache(maxsize=8)
-def dielectric_lattice(L: int, pore: str, rho: float, kappa: float) -> tuple[MCLattice, float]:
-    """:func:`mc_lattice` with G the Green's function of dielectric spheres of radius rho b and
-    kappa = eps_nc/eps_liquid (:func:`supercrystal.spheres.lattice_green.lattice_green`: the Ewald rows plus
-    the induced rows, stored by translation symmetry with :func:`pair_table_from_rows`), and the estimated
-    error of G (1/b).  kappa = 1 returns the Ewald lattice itself (the induced part is identically zero).
-    Tens of seconds at L = 4."""
-    from supercrystal.spheres import lattice_green
-    lat = mc_lattice(L, pore)
-    if kappa == 1.0:
-        return lat, 0.0
-    lg = lattice_green.lattice_green(lat, rho, kappa, estimate=True)
-    return lat.with_table(pair_table_from_rows(L, pore, lg.rows)), float(lg.error)
-
-
 def mc_model(L: int = 4, a_nm: float = 2.0, b_nm: float = 2.5, material: str = "CdSe",
              eps_liquid: float = 2.0, pore: str = "octahedral", e_ion_ev: float = 0.0,
-             spread: float = 0.0, disorder_seed: int = 0, eps_nc: float | None = None) -> MCModel:
+             spread: float = 0.0, disorder_seed: int = 0) -> MCModel:
     """Monte Carlo model of a device (Secs. III, V; Eq. 13 for the disorder).
 
     Quenched size disorder (:func:`disordered_radii`): a_i = a (1 + spread xi_i), clipped to [a/2, b);
     E_q,i = E_q(a_i) (Eq. 2) and E_r,i = 1.786 e^2/(eps a_i) (Eq. 11).  The lattice (b) is not
     disordered.
 
-    ``eps_nc`` (None: the uniform model): NC cores of dielectric constant eps_nc (module docstring);
-    E_q,i + Sigma_1(a_i) and E_r,i(kappa, a_i) per NC, G of spheres of the mean radius a.
+    Polarizable cores: :func:`supercrystal.montecarlo.polar.polar_model`.
 
-    Raises ValueError for spread outside [0, 0.3], a non-positive eps_nc and for an invalid device
+    Raises ValueError for spread outside [0, 0.3] and for an invalid device
     (see energies.device).
     """
     if not (np.isfinite(spread) and 0.0 <= spread <= 0.3):
         raise ValueError(f"spread must lie in [0, 0.3] (got spread={spread!r})")
-    if eps_nc is not None:
-        from supercrystal.semiconductor import polarization
-        kappa = polarization.check_eps("eps_nc", eps_nc) / polarization.check_eps("eps_liquid", eps_liquid)
     dev = device(a_nm, b_nm, material=material, epsilon=eps_liquid, pore=pore, e_ion_ev=e_ion_ev)
     lv = levels(dev)
     lat = mc_lattice(L, pore)
     unit = lv.coulomb
     radii = disordered_radii(lat.n_nc, a_nm, b_nm, spread, disorder_seed)
     eq, er = site_energies(radii, b_nm, dev.m_eff, unit)
-    if eps_nc is None:
-        return MCModel(lattice=lat, eq=eq, er=er, e_ion=e_ion_ev / unit, unit_ev=unit, levels=lv,
-                       spread=float(spread), radii_nm=radii)
-    lat, err = dielectric_lattice(int(L), pore, float(a_nm) / float(b_nm), float(kappa))
-    # Sigma_1 = (1 - 1/kappa) / (2 rho_i) and E_r = [J/kappa + (1 - 1/kappa)] / rho_i
-    # (polarization.self_polarization, .repulsion), written so that kappa = 1 leaves eq and er unchanged
-    inv_rho = b_nm / radii
-    eq = eq + 0.5 * (1.0 - 1.0 / kappa) * inv_rho
-    er = er / kappa + (1.0 - 1.0 / kappa) * inv_rho
-    m = MCModel(lattice=lat, eq=eq, er=er, e_ion=e_ion_ev / unit, unit_ev=unit, levels=lv,
-                spread=float(spread), radii_nm=radii, kappa=float(kappa), green_error=err)
-    return dataclasses.replace(m, levels=dielectric_levels(m, lv, float(a_nm) / float(b_nm)))
-
-
-def dielectric_levels(model: MCModel, lv: Levels, rho: float) -> Levels:
-    """Sec. III's levels (eV, V) redone with polarizable NCs of the mean radius a = rho b: the uniform levels
-    ``lv`` plus Sigma_1 per electron, E_r(kappa), and the polarization energy of each state from the model's
-    G minus the Ewald table's: exact for the ordered states (the periodic filled lattices), for the single
-    pair E_s that of one nearest electron-cation pair inserted into the empty supercell (its finite-size
-    dipole-image part, ~1e-3 e^2/(eps_liquid b) at L = 4, included).  V1 = E_nu1, V2 = E_nu2 - E_nu1.
-    At kappa = 1 every correction is an exact zero: the uniform levels, bit for bit."""
-    from supercrystal.semiconductor import polarization
-    lat, unit, kappa = model.lattice, model.unit_ev, model.kappa
-    g, g0 = lat.table, mc_lattice(lat.L, lat.pore).table
-    sigma = polarization.self_polarization(kappa, rho) * unit
-    d = np.linalg.norm(lat.positions[lat.n_nc:] - lat.positions[0], axis=1)
-    s = lat.n_nc + int(np.argmin(d))
-
-    def pair(t):
-        return 0.5 * (t.pair(0, 0) + t.pair(s, s)) - t.pair(0, s)
-
-    def per_nc(kind):
-        n, c = state(model, kind)
-        q = charges(model, n, c)
-        return (g.energy(q) - g0.energy(q)) / lat.n_nc * unit
-
-    e_s = lv.E_s + sigma + (pair(g) - pair(g0)) * unit
-    e_nu1 = lv.E_nu1 + sigma + per_nc(STEP_STATES[(lat.pore, 1)][1])
-    e_r = lv.E_r + (polarization.repulsion(kappa, rho) - wavefunction.coulomb_1s1s() / rho) * unit
-    e_nu2 = v2 = None
-    if lat.pore == "tetrahedral":
-        e_nu2 = lv.E_nu2 + 2 * sigma + (e_r - lv.E_r) + per_nc("fluorite")
-        v2 = e_nu2 - e_nu1
-    return dataclasses.replace(lv, E_r=e_r, E_s=e_s, E_nu1=e_nu1, E_nu2=e_nu2, gain=e_s - e_nu1, V1=e_nu1,
-                               V2=v2)
+    return MCModel(lattice=lat, eq=eq, er=er, e_ion=e_ion_ev / unit, unit_ev=unit, levels=lv,
+                   spread=float(spread), radii_nm=radii)
 
 
 def model_from_arrays(G: np.ndarray, n_nc: int, eq, er, e_ion: float = 0.0) -> MCModel:

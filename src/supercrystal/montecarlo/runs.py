@@ -36,26 +36,17 @@ class DeviceParams:
     pore: str = "octahedral"
     e_ion_ev: float = 0.0
     gap_nm: float = 1.25
-    eps_nc: float | None = None
 
     def model(self, spread: float = 0.0, disorder_seed: int = 0) -> MCModel:
-        if self.pore == "gate" and self.eps_nc is not None:
-            raise ValueError("eps_nc is not implemented for pore='gate'")
         if self.pore == "gate":  # Fig. 3: a layer of (4L)^2 NCs (N = 256 for L = 4, as 4 L^3)
             return gate_layer_model(4 * self.L, self.a_nm, self.b_nm, self.material, self.eps_liquid,
                                     self.gap_nm, spread, disorder_seed)
-        if self.eps_nc is None:
-            return mc_model(self.L, self.a_nm, self.b_nm, self.material, self.eps_liquid, self.pore,
-                            self.e_ion_ev, spread, disorder_seed)
         return mc_model(self.L, self.a_nm, self.b_nm, self.material, self.eps_liquid, self.pore,
-                        self.e_ion_ev, spread, disorder_seed, eps_nc=self.eps_nc)
+                        self.e_ion_ev, spread, disorder_seed)
 
     def as_dict(self) -> dict:
-        """The fields (``eps_nc`` only when set, so the uniform model's dict is unchanged)."""
-        d = dict(self.__dict__)
-        if d["eps_nc"] is None:
-            del d["eps_nc"]
-        return d
+        """The fields (a subclass's too: :class:`supercrystal.montecarlo.polar.PolarDeviceParams`)."""
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)
