@@ -347,16 +347,6 @@ def curve(dev, T_kelvin: float, spread: float = 0.0, realisation: int = 0, run=N
     return task(*args, **kwargs)
 
 
-def disorder_average(dev, T_kelvin: float, spread: float, realisations: int = 3, run=None,
-                     seed: int = 0) -> montecarlo.DisorderAverage:
-    """:func:`curve` over ``realisations`` disorder samples (one when spread = 0), averaged (Eq. 13)."""
-    if int(realisations) < 1:
-        raise ValueError(f"realisations must be >= 1 (got realisations={realisations!r})")
-    nreal = 1 if spread == 0 else int(realisations)
-    curves = [curve(dev, T_kelvin, spread, r, run, seed) for r in range(nreal)]
-    return montecarlo.disorder_statistics(curves, spread, T_kelvin)
-
-
 def cooperativity_end(dev, T_grid, spread: float = 0.0, run=None, seed: int = 0,
                       fit_min: float = 0.25) -> montecarlo.CooperativityEnd:
     """End of cooperativity from :func:`curve` at each temperature of ``T_grid`` (K; default run
@@ -366,21 +356,6 @@ def cooperativity_end(dev, T_grid, spread: float = 0.0, run=None, seed: int = 0,
     run = montecarlo.T_END_RUN if run is None else run
     jumps = [curve(dev, T, spread, 0, run, seed).jump for T in T_grid]
     return montecarlo.cooperativity_end_fit(dev, T_grid, jumps, fit_min)
-
-
-def peak_map(dev, T_kelvin, spreads, realisations: int = 2, run=None, seed: int = 0,
-             progress=None) -> montecarlo.PeakMap:
-    """:func:`disorder_average` on every (T, spread) of the grid (Sec. V's two enemies together);
-    ``progress`` wraps the iterator (e.g. tqdm)."""
-    T_kelvin = np.asarray(T_kelvin, float)
-    spreads = np.asarray(spreads, float)
-    out = np.full((6, len(T_kelvin), len(spreads)), np.nan)
-    grid = [(i, j) for i in range(len(T_kelvin)) for j in range(len(spreads))]
-    for i, j in (progress(grid) if progress else grid):
-        d = disorder_average(dev, T_kelvin[i], spreads[j], realisations, run, seed)
-        out[:, i, j] = d.jump, d.jump_err, d.width_mV, d.width_mV_err, d.height, d.height_err
-    return montecarlo.PeakMap(T_kelvin=T_kelvin, spreads=spreads, jump=out[0], jump_err=out[1],
-                              width_mV=out[2], width_mV_err=out[3], height=out[4], height_err=out[5])
 
 
 @task
@@ -483,6 +458,7 @@ def disorder_calls(dev, T_kelvin: float, spread: float, realisations: int, run=N
     :func:`supercrystal.engine.compute` distributes (realisation r: disorder seed r, chain seed seed + 1000 r)."""
     if int(realisations) < 2:
         raise ValueError(f"realisations must be >= 2 for an error (got realisations={realisations!r})")
+    dev = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
     r = disorder_run(dev, spread, run)
     common = dict(**_device(dev), T_kelvin=float(T_kelvin), spread=float(spread), seed=int(seed), step=1,
                   **_run(r))

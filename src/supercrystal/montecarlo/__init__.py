@@ -25,7 +25,7 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
                  of the distributed sweeps (supercrystal.engine)
     gate_layer   the contrast of Fig. 3: one NC layer under a planar metal gate, on the same engine
     curves       charging curves nu(V), C(V) in volts: the quantitative Fig. 4
-    runs         device and run parameters, one realisation's curve, disorder statistics, the end of
+    runs         device and run parameters, one realisation's curve, the end of
                  cooperativity and the resolved width (computed; the cached runs and the loops over
                  temperatures, spreads and realisations are tasks of supercrystal.book.tasks)
     polar        beyond the paper: polarizable NC cores (the Green's function of dielectric spheres as the
@@ -58,8 +58,8 @@ from supercrystal.montecarlo.equilibrium import EquilibriumPoint, equilibrium_po
 from supercrystal.montecarlo.gate_layer import gate_layer_model, gate_onset
 from supercrystal.montecarlo.curves import ChargingCurve, charging_curve
 from supercrystal.montecarlo.runs import (T_END_GRID_UNIT, T_END_RUN, WIDTH_SEEDS, CooperativityEnd,
-                                          DeviceParams, DisorderAverage, PeakMap, PeakWidth, RunParams,
-                                          cooperativity_end_fit, disorder_statistics, end_grid_kelvin,
+                                          DeviceParams, PeakWidth, RunParams,
+                                          cooperativity_end_fit, end_grid_kelvin,
                                           run_curve, run_peak_width)
 
 __all__ = [
@@ -93,7 +93,7 @@ __all__ = [
     # curves
     "ChargingCurve", "charging_curve",
     # runs
-    "T_END_GRID_UNIT", "T_END_RUN", "WIDTH_SEEDS", "CooperativityEnd", "DeviceParams", "DisorderAverage",
-    "PeakMap", "PeakWidth", "RunParams", "cooperativity_end_fit", "disorder_statistics", "end_grid_kelvin",
+    "T_END_GRID_UNIT", "T_END_RUN", "WIDTH_SEEDS", "CooperativityEnd", "DeviceParams",
+    "PeakWidth", "RunParams", "cooperativity_end_fit", "end_grid_kelvin",
     "run_curve", "run_peak_width",
 ]
