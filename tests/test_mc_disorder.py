@@ -108,3 +108,8 @@ def test_anchor_errors_match_the_scatter_of_independent_runs():
                      for s in range(12)])
     ratio = runs[:, 0].std(ddof=1) / runs[:, 1].mean()
     assert 0.6 < ratio < 1.6, ratio
+
+
+def test_an_upper_bound_is_printed_rounded_up():
+    assert disorder.bound_up(0.0628) == 0.07 and disorder.bound_up(0.07) == 0.07
+    assert _point(5, 0.0, 0.0, 0, bound=0.0628).jump_text == "< 0.07"

@@ -404,9 +404,22 @@ def _disorder_note(spread: float, extra: str = ""):
 
 
 def _disorder_value(spread: float) -> tuple[float, float]:
+    from supercrystal.montecarlo.disorder import bound_up
+
     d = disorder_claims()
     p = d.points[spread, d.sizes[-1]]
-    return (p.jump, p.jump_err) if p.detected else (p.jump, p.jump_bound)
+    return (p.jump, p.jump_err) if p.detected else (p.jump, bound_up(p.jump_bound))
+
+
+def disorder_floor(claim_id: str) -> float | None:
+    """The upper bound (rounded up) of a disorder claim's jump where no sample of the largest size jumps, the
+    floor the claims pages print it against; None for other claims or a detected jump."""
+    spread = {"mc.disorder_4pct_jump": SEC5_SPREAD_SMALL, "mc.disorder_7pct_jump": SEC5_SPREAD}.get(claim_id)
+    if spread is None:
+        return None
+    d = disorder_claims()
+    p = d.points[spread, d.sizes[-1]]
+    return None if p.detected else _disorder_value(spread)[1]
 
 
 def _mc_end_note(value, error) -> str:

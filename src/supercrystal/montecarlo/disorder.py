@@ -94,6 +94,11 @@ def sample_step(curve, n_nc: int, n_measure: int, bandwidth: float = BANDWIDTH) 
                       reliable=bool(n_measure >= 100.0 * tau))
 
 
+def bound_up(bound: float, decimals: int = 2) -> float:
+    """An upper bound rounded *up* to ``decimals`` places (0.0628 -> 0.07), as it is printed."""
+    return float(np.ceil(bound * 10 ** decimals - 1e-9) / 10 ** decimals)
+
+
 def value_error_text(value: float, error: float) -> str:
     """"value ± error" with the error to two significant digits (at least two decimals), never "± 0.00"."""
     digits = max(2, int(-np.floor(np.log10(error))) + 1) if error > 0 and np.isfinite(error) else 3
@@ -148,7 +153,7 @@ class DisorderPoint:
     def jump_text(self) -> str:
         """The jump as the prose quotes it: mean +- error, or an upper bound when no realisation shows one."""
         if self.detected == 0:
-            return f"< {self.jump_bound:.2f}"
+            return f"< {bound_up(self.jump_bound):.2f}"
         return value_error_text(self.jump, self.jump_err)
 
 
