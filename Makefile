@@ -79,7 +79,7 @@ test-fast: $(STAMP)
 browser-test: $(STAMP)
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
-	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[test,browser]"
 	$(MAKE) html
 	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider -m browser tests/browser
 

@@ -118,3 +118,48 @@ def test_every_chapter_figure_is_numbered_captioned_and_described(chapter):
         assert options.get("name") == f"fig-{key}", f"figure {key}: no :name: fig-{key} (no number to refer to)"
         assert len(options.get("alt", "")) > 40, f"figure {key}: alt text missing or too short"
         assert len(block.group(2).split()) >= 15, f"figure {key}: caption too short to say what is plotted"
+
+
+def test_charging_panels_average_the_samples_and_pass_the_checks():
+    """The quantitative Fig. 4 of Sec. V and of the polar chapter: four panels of synthetic curves, the second
+    averaging two samples; the equilibrium C takes the up branch below each sample's step."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    v = np.linspace(0.0, 0.2, 21)
+
+    def curve(v_star, jump):
+        nu = np.clip((v - v_star) / 0.05 + 0.5, 0.0, 1.0)
+        return SimpleNamespace(volts=v, nu_up=nu, nu_down=nu + 0.01, C_up=np.full_like(v, 1.0),
+                               C_down=np.full_like(v, 2.0), V_star=v_star, jump=jump)
+
+    panels = [("a", [curve(0.1, 0.5)]), ("b", [curve(0.08, 0.2), curve(0.12, 0.0)]),
+              ("c", [curve(0.1, 0.0)]), ("d", [curve(0.1, 0.0)])]
+    fig, cols, summary = figures.charging_panels(panels, 0.11)
+    figures.check(fig)
+    assert summary[1] == (0.1, 0.1)
+    np.testing.assert_allclose(cols["nu_up_1"], 0.5 * (panels[1][1][0].nu_up + panels[1][1][1].nu_up))
+    c_eq = cols["C_eq_1"]
+    assert c_eq[0] == 1.0 and c_eq[-1] == 2.0 and c_eq[10] == 1.5  # 0.10 V: above one step, below the other
+
+
+@pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
+def test_figure_references_say_whose_figure(chapter):
+    """"Fig. N" is always the paper's figure and says so ("the paper's Fig. 4"); the book's own figures are
+    numbered "Figure N" (``numfig_format`` of _config.yml) and referred to with {numref}, never by a typed
+    number, which would go stale when a figure is added."""
+    text = chapter.read_text()
+    bare = [m.group() for m in re.finditer(r"(?<!paper's )\bFigs?\.\s*\d+", text)]
+    assert not bare, f"a figure reference that does not say it is the paper's: {bare}"
+    typed = re.findall(r"\bFigures?\s+\d+", text)
+    assert not typed, f"the book's figures are referred to with {{numref}}, not by number: {typed}"
+
+
+def test_the_books_figures_are_numbered_apart_from_the_papers():
+    import yaml
+
+    from supercrystal.paths import ROOT
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["sphinx"]["config"]["numfig_format"]["figure"] == "Figure %s"

@@ -95,3 +95,45 @@ def test_polar_curve_task_reaches_the_dielectric_model(tmp_path, monkeypatch):
     c = tasks.curve(dev, 300.0, run=run)
     v1 = dev.model().levels.V1
     assert abs(c.V_sec3 - v1) < 1e-12 and abs(v1 - montecarlo.DeviceParams(L=2).model().levels.V1) > 0.05
+
+
+def test_green_rows_through_the_cache_give_the_same_model(tmp_path, monkeypatch):
+    """tasks sets polar.GREEN_ROWS to its cached dielectric_green_rows: the same pair table, bit for bit."""
+    monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path))
+    from supercrystal.book import tasks
+    from supercrystal.montecarlo import polar
+    assert polar.GREEN_ROWS is tasks.dielectric_green_rows
+    polar.dielectric_lattice.cache_clear()
+    cached, err = polar.dielectric_lattice(2, "octahedral", 0.8, 4.8)
+    monkeypatch.setattr(polar, "GREEN_ROWS", None)
+    polar.dielectric_lattice.cache_clear()
+    direct, err2 = polar.dielectric_lattice(2, "octahedral", 0.8, 4.8)
+    polar.dielectric_lattice.cache_clear()
+    assert err == err2 and np.array_equal(cached.G, direct.G)
+
+
+def test_polar_tc_at_kappa_one_is_sec5s_computation():
+    """The polar chapter's T_c curve at kappa = 1 makes Sec. V's calls: the uniform device, Sec. V's grid
+    (end_grid_kelvin), the same cheap sweeps, hence the same cached results and the same T_c."""
+    from supercrystal.book import claims, tasks
+    dev = claims.polar_mc_device(claims.SEC5_EPS_I)
+    assert type(dev) is montecarlo.DeviceParams
+    sec5 = montecarlo.DeviceParams(L=4, a_nm=2.0, b_nm=2.5, material="CdSe", eps_liquid=2.0)
+    assert dev == sec5
+    grid = montecarlo.end_grid_kelvin(sec5, n=8)
+    assert np.array_equal(claims.polar_end_grid(claims.SEC5_EPS_I), grid)
+    green, sweeps = claims.polar_mc_calls((claims.SEC5_EPS_I,))
+    assert green == [] and sweeps == [tasks.curve_call(sec5, float(T), 0.0, 0, montecarlo.T_END_RUN, 0) for T in grid]
+    assert type(claims.polar_mc_device(9.6)) is polar.PolarDeviceParams
+
+
+def test_polar_tc_grid_follows_the_gain():
+    """Away from kappa = 1 the T_c grid is Sec. V's scaled by gain(kappa)/gain(1) of the chapter's table
+    (fcc, rho = 0.8): CdSe's kappa = 4.8 lowers it by about 0.6, kappa = inf (POLAR_MC_INF) by about 0.43."""
+    from supercrystal.book import claims
+    sec5 = montecarlo.DeviceParams(L=4, a_nm=2.0, b_nm=2.5, material="CdSe", eps_liquid=2.0)
+    lo, hi, n = montecarlo.T_END_GRID_UNIT
+    for eps, expect in ((9.6, 0.611), (2.0 * claims.POLAR_MC_INF, 0.425)):
+        s = claims.polar_gain_scale(eps)
+        assert s == pytest.approx(expect, abs=0.005)
+        assert np.array_equal(claims.polar_end_grid(eps), montecarlo.end_grid_kelvin(sec5, lo * s, hi * s, n))

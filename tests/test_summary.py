@@ -1,4 +1,5 @@
 """The summary pages: values rounded to their errors, typeset units, anchors of the claims page."""
+import html
 import html.parser
 import re
 
@@ -134,3 +135,85 @@ def test_glance_links_every_headline_to_its_claim(registry):
     assert page.hrefs == [summary.link(cid) for cid in summary.HEADLINE]
     anchors = {summary.anchor(c.id) for c in registry}
     assert all(h.split("#")[1] in anchors for h in page.hrefs)
+
+
+# ---------------------------------------------------------------------------------------- formulas in prose
+_MATH_SPAN = re.compile(r'<span class="math notranslate nohighlight">.*?</span>', re.S)
+#: what the registry's ASCII formulas look like when they reach the page untypeset
+RAW_MATH = {
+    "subscript": r"\b[A-Za-z]+_[\w(]",
+    "power": r"\^",
+    "sqrt": r"\bsqrt",
+    "greek name": r"\b(nu|pi|rho|kappa|eps|chi|phi|delta|inf)\b",
+    "indexed symbol": r"\b(M[1-3]|V[12]|eV2|p[12])\b",
+    "ASCII arrow or +-": r"->|\+-",
+    "e-notation": r"\d[eE][-+]?\d",
+    "hyphen as minus": r"(?<![\w.])-\d",
+    "equation": r"(?<![\w.])[A-Za-z]\s*[=<>~]\s*[-\d\w]",
+    "ASCII unit": r"e\^2|\bk_B\b",
+}
+
+
+def raw_ascii_math(fragment: str) -> dict[str, list[str]]:
+    """The raw ASCII formulas left in displayed HTML: its text outside typeset math and code, by kind."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<code>.*?</code>", " ", _MATH_SPAN.sub(" ", fragment))))
+    return {kind: re.findall(f"(?:{rx})", text) for kind, rx in RAW_MATH.items() if re.search(rx, text)}
+
+
+@pytest.mark.parametrize("ascii_text, tex", [
+    ("collective gain per pair E_s - E_(nu=1) for octahedral pores", r"E_{\mathrm{s}} - E_{\nu=1}"),
+    ("(M1 - 1)/sqrt2 with M1 = 1.74756 is 0.5286", r"(M_1 - 1)/\sqrt{2}"),
+    ("referred to d = (sqrt6/2) b", r"d = (\sqrt{6}/2)\,b"),
+    ("cross at e V1 - k_B T ln 2 (the spin", r"e\,V_1 - k_\mathrm{B}\,T\,\ln\,2"),
+    ("[p1.p2 - 3(p1.n)(p2.n)]/r^3 with", r"[\mathbf{p}_1\cdot \mathbf{p}_2 - 3(\mathbf{p}_1\cdot \mathbf{n})"),
+    ("gives E_c = -1.76267 e^2/(eps d), minus", r"E_{\mathrm{c}} = -1.76267\,e^2/\varepsilon\,d"),
+    ("kappa = eps_nc/eps_liquid", r"\kappa = \varepsilon_{\mathrm{nc}}/\varepsilon_{\mathrm{liquid}}"),
+    ("solver 0.13525 +- 0.0005 e^2/b: the", r"0.1353 \pm 0.0005\,e^2/b"),
+])
+def test_ascii_formulas_are_typeset(ascii_text, tex):
+    out = summary.prose_html(ascii_text)
+    assert html.escape(tex) in out, out
+    assert not raw_ascii_math(out)
+
+
+def test_prose_stays_prose():
+    out = summary.prose_html("a lattice at 300 K, 10-90 % width, V1 = 0.36726 V, the paper's -1.48")
+    assert "a lattice at 300 K, 10-90 % width" in out  # no formula where there is none
+    assert html.escape(r"V_1 = 0.36726") + "\\)</span> V" in out  # the unit V stays upright text
+    assert f"{M}1.48" in out  # a negative number with the minus sign
+    link = summary.prose_html("see gain.octahedral", ids={"gain.octahedral"})
+    assert '<a href="#claim-gain-octahedral"><code>gain.octahedral</code></a>' in link
+
+
+def test_no_displayed_description_has_raw_ascii_math(registry):
+    """Every quantity and note of the claims page and the intro's glance table, as displayed."""
+    for fragment in (summary.claims_html(registry), summary.glance_html(registry)):
+        assert raw_ascii_math(fragment) == {}, raw_ascii_math(fragment)
+        bare = re.findall(r"(?<!paper's )\bFigs?\.\s*\d+", html.unescape(fragment))
+        assert not bare, f"a figure of the paper not called the paper's: {bare}"
+
+
+@pytest.mark.parametrize("page", ["claims", "intro"])
+def test_the_executed_summary_pages_show_no_raw_ascii_math(page):
+    """The committed executed pages (what the HTML shows) were made by the current converter."""
+    import nbformat
+
+    from supercrystal.paths import ROOT
+
+    nb = nbformat.read(ROOT / "book" / f"{page}.ipynb", as_version=4)
+    shown = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
+                    for o in c.get("outputs", []))
+    assert "claim-" in shown, f"{page}: no claims table in the executed notebook"
+    assert raw_ascii_math(shown) == {}, raw_ascii_math(shown)
+
+
+def test_the_intro_shows_no_code():
+    """The intro is for readers: its code cells are removed from the page (remove-input or remove-cell),
+    not folded behind a "Show code cell source" toggle."""
+    from supercrystal.book import sources
+    from supercrystal.paths import ROOT
+
+    for cell in sources.notebook(ROOT / "book" / "intro.md").cells:
+        if cell.cell_type == "code":
+            tags = set(cell.metadata.get("tags", []))
+            assert tags & {"remove-input", "remove-cell"}, f"intro code cell shown: {cell.source[:60]!r}"

@@ -35,8 +35,9 @@ Book side (imports the physics, never the reverse)
     book.notebooks          executed notebooks compared as nbval compares them ("nothing changed")
     book.runner             papermill execution of the chapters (workers, signals, rerun books, records)
     book.summary            the summary pages: claims table, results at a glance, execution status, costs
+    book.reach              which cached tasks a chapter parameter reaches (read from the code): rerun costs
     book.sphinxext          Sphinx extension: version stamp, repository and launch buttons
-    lockfile                requirements.lock: the installed closure of the project's requirements
+    lockfile                requirements.lock (the installed closure of the requirements) and environment.yml
     engine                  the Monte Carlo sweeps' cached tasks run through Dask (LocalCluster or a cluster)
     cli                     ``supercrystal claims|voltages|metal|spheres|mc``
 """

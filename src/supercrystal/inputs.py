@@ -290,7 +290,7 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
                      "n_fine", "n_demo", "rho_check"),
     "appC_inequality": ("rho_patch", "a_c"),
     "intro": (),
-    "polar": ("eps_liquid", "b_nm", "T_kelvin"),
+    "polar": ("eps_liquid", "b_nm", "T_kelvin", "T_low_kelvin", "spread_small", "spread_large", "realisations"),
     "claims": (),
     "rerun": (),
     "status": (),

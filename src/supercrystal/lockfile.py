@@ -11,6 +11,11 @@ and tested with.  The project itself is left out (it is installed editable from 
 the lock lists, while ``pyproject.toml`` keeps its lower bounds (a plain ``pip install -e .`` still resolves
 the newest versions).  A requirement that is not installed is an error naming it (``make lock`` installs every
 extra first).  ``--check`` exits 1 if FILE differs from what would be written.
+
+The same run writes ``environment.yml`` beside the default lock (:func:`environment_text`), the conda/Binder
+specification: Python from conda-forge, everything else from PyPI with the lock as constraints and every direct
+requirement of ``pyproject.toml`` pinned to its locked version, so Binder and conda users get the environment
+the book was built with.
 """
 from __future__ import annotations
 
@@ -27,6 +32,9 @@ from supercrystal.paths import ROOT
 
 PROJECT = "supercrystal"
 LOCK = "requirements.lock"
+ENVIRONMENT = "environment.yml"
+#: extras of pyproject.toml that Binder and conda users do not need (selenium: make browser-test only)
+NOT_IN_ENVIRONMENT = ("browser",)
 
 
 def project_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[Requirement]:
@@ -36,6 +44,65 @@ def project_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[Requ
     for extra in proj.get("optional-dependencies", {}).values():
         reqs += extra
     return [Requirement(r) for r in reqs]
+
+
+def environment_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """Canonical names of the direct requirements of ``pyproject.toml`` that environment.yml pins: the
+    dependencies and every extra but :data:`NOT_IN_ENVIRONMENT`, in their order, each once."""
+    proj = tomllib.loads(Path(pyproject).read_text())["project"]
+    reqs = list(proj.get("dependencies", []))
+    for name, extra in proj.get("optional-dependencies", {}).items():
+        if name not in NOT_IN_ENVIRONMENT:
+            reqs += extra
+    return list(dict.fromkeys(canonicalize_name(Requirement(r).name) for r in reqs))
+
+
+def environment_text(pins: dict[str, str], python: str | None = None,
+                     pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """environment.yml for ``pins`` (the lock): conda's Python ``python`` (this interpreter's major.minor) and
+    pip, then from PyPI under ``-c requirements.lock`` every direct requirement pinned to the lock, then the
+    project itself (editable).  Raises ValueError naming a direct requirement the lock does not pin."""
+    python = python or ".".join(map(str, sys.version_info[:2]))
+    names = environment_requirements(pyproject)
+    missing = [n for n in names if n not in pins]
+    if missing:
+        raise ValueError(f"not pinned in {LOCK}: {', '.join(missing)} (run `make lock`)")
+    lines = ["# Conda / Binder environment: written by `make lock` (python -m supercrystal.lockfile) from",
+             f"# {LOCK}; do not edit.  Python from conda-forge, everything else from PyPI at the locked versions",
+             "# (the lock as pip constraints, and every direct requirement of pyproject.toml pinned), the same",
+             "# environment `make install` builds.",
+             "name: supercrystal",
+             "channels:",
+             "  - conda-forge",
+             "dependencies:",
+             f"  - python={python}",
+             "  - pip",
+             "  - pip:",
+             f'      - "-c {LOCK}"']
+    lines += [f'      - "{n}=={pins[n]}"' for n in names]
+    lines.append('      - "-e ."')
+    return "\n".join(lines) + "\n"
+
+
+def read_environment(path: Path) -> dict:
+    """environment.yml as ``{"python": "3.11", "conda": {name: spec}, "pip": [line, ...],
+    "pins": {canonical name: version}}`` (the ``name==version`` lines of its pip section)."""
+    import yaml
+
+    env = yaml.safe_load(Path(path).read_text())
+    out = {"python": None, "conda": {}, "pip": [], "pins": {}}
+    for dep in env.get("dependencies", []):
+        if isinstance(dep, dict):
+            out["pip"] += [str(x) for x in dep.get("pip", [])]
+            continue
+        name, _, spec = str(dep).partition("=")
+        out["conda"][canonicalize_name(name.strip())] = spec.lstrip("=<>").strip()
+    out["python"] = out["conda"].get("python")
+    for line in out["pip"]:
+        if "==" in line and not line.startswith("-"):
+            name, _, version = line.partition("==")
+            out["pins"][canonicalize_name(name.strip())] = version.strip()
+    return out
 
 
 def _applies(req: Requirement, extras: set[str]) -> bool:
@@ -108,14 +175,24 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"{ap.prog}: error: {exc}", file=sys.stderr)
         return 2
+    # environment.yml goes with the default lock (a lock written elsewhere is a scratch copy)
+    env_file = args.file.with_name(ENVIRONMENT) if args.file.resolve() == (ROOT / LOCK).resolve() else None
+    env_text = environment_text(read_lock_text(text)) if env_file else None
     if args.check:
         same = args.file.exists() and read_lock(args.file) == read_lock_text(text)
         print(f"{args.file}: {'up to date' if same else 'differs from the installed versions (make lock)'}")
+        if env_file:
+            env_same = env_file.exists() and env_file.read_text() == env_text
+            print(f"{env_file}: {'up to date' if env_same else 'differs from the lock (make lock)'}")
+            same = same and env_same
         return 0 if same else 1
-    tmp = args.file.with_name(args.file.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(args.file)
-    print(f"{args.file}: {text.count('==')} pins")
+    for path, content in ((args.file, text), (env_file, env_text)):
+        if path is None:
+            continue
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(content)
+        tmp.replace(path)
+    print(f"{args.file}: {text.count('==')} pins" + (f"; {env_file.name} written" if env_file else ""))
     return 0
 
 

@@ -14,7 +14,9 @@
 * :mod:`~supercrystal.book.notebooks` -- executed notebooks compared as nbval compares them.
 * :mod:`~supercrystal.book.runner` -- papermill execution of the chapters: workers, signals, rerun books,
   each chapter's execution record.
-* :mod:`~supercrystal.book.summary` -- the summary pages: claims table, results at a glance, execution status.
+* :mod:`~supercrystal.book.summary` -- the summary pages: claims table, results at a glance, execution status,
+  what a parameter change costs.
+* :mod:`~supercrystal.book.reach` -- which cached tasks a chapter parameter reaches (read from the code).
 * :mod:`~supercrystal.book.sphinxext` -- Sphinx extension: version stamp, repository and launch buttons.
 
 Nothing under :mod:`supercrystal.lattice`, :mod:`~supercrystal.semiconductor`, :mod:`~supercrystal.charging`,

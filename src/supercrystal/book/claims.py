@@ -61,12 +61,12 @@ POLAR_RHOS = (0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
 POLAR_RHO = 0.8  # the realistic core radius of the polar.* claims (Sec. IV's range 0.8-0.95)
 POLAR_METAL_RHO = 0.9  # where the kappa -> inf end is compared with Sec. IV
 
-#: the Monte Carlo of the polar chapter: Sec. V's device (CdSe a = 2 nm, octahedral pores) with polarizable
-#: cores, the end of cooperativity T_c for these kappa = eps_nc/eps_liquid (the materials' own added on use),
-#: on POLAR_MC_L^3 * 4 NCs, from the jump of T_END_RUN sweeps on the grid POLAR_MC_T (K, with T_room added)
-POLAR_MC_KAPPAS = (1.0, 2.0, 15.0)
+#: the Monte Carlo of the polar chapter: Sec. V's device (a = 2 nm, octahedral pores) with polarizable cores on
+#: POLAR_MC_L^3 * 4 NCs.  T_c for these kappa = eps_nc/eps_liquid (the materials' own added on use; POLAR_MC_INF
+#: stands for kappa = inf: chi_l = 1 - O(1e-6), the conducting cores of Sec. IV with fixed charges)
+POLAR_MC_INF = 1e6
+POLAR_MC_KAPPAS = (1.0, 2.0, POLAR_MC_INF)
 POLAR_MC_L = 4
-POLAR_MC_T = (80.0, 380.0, 5.0)  # first, last, step
 
 
 def polar_mc_eps(eps_liquid: float = SEC5_EPS_I, kappas=POLAR_MC_KAPPAS) -> tuple:
@@ -76,66 +76,145 @@ def polar_mc_eps(eps_liquid: float = SEC5_EPS_I, kappas=POLAR_MC_KAPPAS) -> tupl
                         | {float(material(m).epsilon) for m in POLAR_MATERIALS}))
 
 
-def polar_mc_grid(T_room: float = SEC5_T_K):
-    """The temperatures (K) of the T_c search: POLAR_MC_T and room temperature."""
-    import numpy as np
-
-    lo, hi, step = POLAR_MC_T
-    return np.unique(np.append(np.arange(lo, hi + step / 2, step), float(T_room)))
-
-
-def polar_mc_device(eps_nc: float, L: int = POLAR_MC_L, b_nm: float = SEC5_B_NM, eps_liquid: float = SEC5_EPS_I):
-    """Sec. V's device with cores of dielectric constant ``eps_nc``."""
+def polar_mc_device(eps_nc: float, L: int = POLAR_MC_L, b_nm: float = SEC5_B_NM, eps_liquid: float = SEC5_EPS_I,
+                    material: str = SEC5_MATERIAL):
+    """Sec. V's device with cores of dielectric constant ``eps_nc``; at eps_nc = eps_liquid Sec. V's uniform
+    device itself (a ``DeviceParams``: the same tasks, hence the same results, as Sec. V)."""
+    from supercrystal import montecarlo as mc
     from supercrystal.montecarlo import polar
 
-    return polar.PolarDeviceParams(L=int(L), b_nm=float(b_nm), eps_liquid=float(eps_liquid), eps_nc=float(eps_nc))
+    kw = dict(L=int(L), a_nm=float(SEC5_A_NM), b_nm=float(b_nm), material=material, eps_liquid=float(eps_liquid))
+    if float(eps_nc) == float(eps_liquid):
+        return mc.DeviceParams(**kw)
+    return polar.PolarDeviceParams(**kw, eps_nc=float(eps_nc))
+
+
+def polar_gain_scale(eps_nc: float, eps_liquid: float = SEC5_EPS_I, rho: float = POLAR_RHO) -> float:
+    """gain(kappa) / gain(1): the converged fcc collective gain u_s - u_full at rho (the chapter's table) relative
+    to Sec. III's, for kappa = eps_nc / eps_liquid (POLAR_MC_INF and beyond: kappa = inf)."""
+    from supercrystal.book import tasks
+
+    kappa = float(eps_nc) / float(eps_liquid)
+    kappa = math.inf if kappa >= POLAR_MC_INF else kappa
+    grid = _polar_kappas()  # the chapter's gain table (one cluster solve for all of them) when it holds kappa
+    kappas = grid if kappa in grid else (1.0, kappa)
+    g = tasks.dielectric_gain("fcc", rho, kappas)
+    return float(g["gain"][kappas.index(kappa)] / g["gain"][kappas.index(1.0)])
+
+
+def polar_end_grid(eps_nc: float, b_nm: float = SEC5_B_NM, eps_liquid: float = SEC5_EPS_I, L: int = POLAR_MC_L):
+    """The temperatures (K) of the T_c search: Sec. V's grid (:func:`supercrystal.montecarlo.end_grid_kelvin`,
+    k_B T over [0.078, 0.12] e^2/(eps_liquid b)) scaled by :func:`polar_gain_scale` (T_c follows the gain), so
+    that at kappa = 1 it is Sec. V's grid itself."""
+    from supercrystal import montecarlo as mc
+
+    uniform = polar_mc_device(eps_liquid, L, b_nm, eps_liquid)
+    lo, hi, n = mc.T_END_GRID_UNIT
+    s = 1.0 if float(eps_nc) == float(eps_liquid) else polar_gain_scale(eps_nc, eps_liquid)
+    return mc.end_grid_kelvin(uniform, lo * s, hi * s, n)
 
 
 def polar_mc_calls(eps_list, T_room: float = SEC5_T_K, **device) -> list:
-    """The (task, args, kwargs) of every sweep of the T_c curve, for ``cache.prefetch``."""
+    """The (task, args, kwargs) of the Green's functions and of every sweep of the T_c curve, for
+    ``cache.prefetch`` (the Green's functions first: every later sweep reads them)."""
     from supercrystal import montecarlo as mc
     from supercrystal.book import tasks
 
-    return [tasks.curve_call(polar_mc_device(e, **device), float(T), 0.0, 0, mc.T_END_RUN, 0)
-            for e in eps_list for T in polar_mc_grid(T_room)]
+    devs = [polar_mc_device(e, **device) for e in eps_list]
+    green = [(tasks.dielectric_green_rows, (d.L, d.pore, d.a_nm / d.b_nm, d.eps_nc / d.eps_liquid))
+             for d in devs if hasattr(d, "eps_nc")]
+    sweeps = [tasks.curve_call(d, float(T), 0.0, 0, mc.T_END_RUN, 0)
+              for d, e in zip(devs, eps_list) for T in polar_end_grid(e, device.get("b_nm", SEC5_B_NM),
+                                                                       device.get("eps_liquid", SEC5_EPS_I))]
+    return green, sweeps
 
 
-def polar_cooperativity_end(eps_nc: float, T_room: float = SEC5_T_K, **device):
-    """(end of cooperativity, jump at T_room) of Sec. V's device with cores of ``eps_nc``.
-
-    The jump is measured on :func:`polar_mc_grid`; the fit (:func:`supercrystal.montecarlo.cooperativity_end_fit`)
-    uses, as Sec. V's grid does, the temperatures from 0.75 T_0 to T_0, T_0 the first one without a jump."""
+def polar_cooperativity_end(eps_nc: float, b_nm: float = SEC5_B_NM, eps_liquid: float = SEC5_EPS_I):
+    """End of cooperativity of Sec. V's device with cores of ``eps_nc``, by Sec. V's estimator: the jump of
+    T_END_RUN sweeps on :func:`polar_end_grid`, fitted by :func:`supercrystal.montecarlo.cooperativity_end_fit`
+    (jumps >= 0.25).  At eps_nc = eps_liquid this is Sec. V's ``tasks.cooperativity_end`` call, the same number."""
     import numpy as np
 
     from supercrystal import montecarlo as mc
     from supercrystal.book import tasks
 
-    dev = polar_mc_device(eps_nc, **device)
-    grid = polar_mc_grid(T_room)
+    dev = polar_mc_device(eps_nc, b_nm=b_nm, eps_liquid=eps_liquid)
+    uniform = polar_mc_device(eps_liquid, b_nm=b_nm, eps_liquid=eps_liquid)
+    grid = polar_end_grid(eps_nc, b_nm, eps_liquid)
     jumps = np.array([tasks.curve(dev, float(T), 0.0, 0, mc.T_END_RUN, 0).jump for T in grid])
-    zero = grid[jumps == 0.0]
-    if not len(zero):
-        raise ValueError(f"eps_nc={eps_nc!r}: a jump remains at {grid[-1]:g} K, the top of the grid")
-    use = (grid >= 0.75 * zero[0]) & (grid <= zero[0])
-    end = mc.cooperativity_end_fit(dev, grid[use], jumps[use])
-    room = float(jumps[grid == float(T_room)][0])
-    return end, room, grid, jumps
+    if jumps[0] == 0.0 or jumps[-1] > 0.0:
+        raise ValueError(f"eps_nc={eps_nc!r}: the grid {grid[0]:g}-{grid[-1]:g} K does not bracket the end of the jump")
+    # the fit needs the device only for its Coulomb unit, the same for every eps_nc (no polar model is built)
+    return mc.cooperativity_end_fit(uniform, grid, jumps)
+
+
+#: the room-temperature step of the real materials: Sec. V's resolved 10-90 % width (tasks.peak_width) on the
+#: polar sample itself, on a grid of POLAR_WIDTH_MV with local fits over +-POLAR_WIDTH_FIT_MV (the steps are
+#: continuous and 60-110 mV wide at room temperature, against Sec. V's 5 mV jump-dominated one at 1 mV)
+POLAR_WIDTH_MV, POLAR_WIDTH_FIT_MV = 2.0, 5.0
+
+
+def polar_room_step(mat: str, T_room: float = SEC5_T_K, b_nm: float = SEC5_B_NM, eps_liquid: float = SEC5_EPS_I):
+    """(curve, width) of a super-crystal of ``mat`` cores (static eps_nc, a = 2 nm) at ``T_room``: Sec. V's
+    anchored sweeps (``RunParams()``: the jump and V*) and its resolved width, both on POLAR_MC_L."""
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
+
+    dev = polar_mc_device(material(mat).epsilon, b_nm=b_nm, eps_liquid=eps_liquid, material=mat)
+    c = tasks.curve(dev, float(T_room), 0.0, 0, mc.RunParams(), 0)
+    w = tasks.peak_width(dev, float(T_room), POLAR_WIDTH_MV, mc.WIDTH_SEEDS, fit_mV=POLAR_WIDTH_FIT_MV,
+                         reference=dev, run=mc.RunParams(), seed=0)
+    return c, w
 
 
 def _polar_mc_cdse() -> tuple[float, float]:
-    end = polar_cooperativity_end(material("CdSe").epsilon)[0]
+    end = polar_cooperativity_end(material("CdSe").epsilon)
     return end.T_kelvin, end.T_kelvin_err
 
 
 def _polar_mc_note(value, error) -> str:
-    end, room, grid, _ = polar_cooperativity_end(material("CdSe").epsilon)
+    end = polar_cooperativity_end(material("CdSe").epsilon)
+    room = polar_room_step("CdSe")[0]
     return (f"grand-canonical Monte Carlo of Sec. V's device (CdSe a = 2 nm, b = {SEC5_B_NM:g} nm, octahedral "
             f"pores, {4 * POLAR_MC_L ** 3} NCs) with dielectric cores: static eps_nc = "
             f"{material('CdSe').epsilon:g} in eps_liquid = {SEC5_EPS_I:g} (kappa = "
             f"{material('CdSe').epsilon / SEC5_EPS_I:.3g}), pair table from the Green's function of the lattice of "
-            f"dielectric spheres; end of the jump fitted as in Sec. V (no jump from {end.T_zero:g} K); at "
-            f"{SEC5_T_K:g} K the jump is {room:.2f}, so room temperature is "
+            f"dielectric spheres; end of the jump by Sec. V's estimator on Sec. V's grid scaled by the gain (no "
+            f"jump from {end.T_zero:g} K); at {SEC5_T_K:g} K the jump is {room.jump:.2f}, so room temperature is "
             f"{'above' if value + error < SEC5_T_K else 'not above'} the end of cooperativity")
+
+
+def _polar_width_cdse() -> tuple[float, float]:
+    w = polar_room_step("CdSe")[1]
+    return w.width_mV, w.width_mV_err
+
+
+def _polar_width_note(value, error) -> str:
+    c = polar_room_step("CdSe")[0]
+    return (f"resolved 10-90 % width of the equilibrium nu(V) (Sec. V's method: phase-restricted chains, "
+            f"{POLAR_WIDTH_MV:g} mV grid, fits over +-{POLAR_WIDTH_FIT_MV:g} mV, jackknife error) of Sec. V's device "
+            f"with CdSe cores of static eps_nc = {material('CdSe').epsilon:g} in eps_liquid = {SEC5_EPS_I:g} at "
+            f"{SEC5_T_K:g} K on {4 * POLAR_MC_L ** 3} NCs; the step is continuous (jump {c.jump:.2f})")
+
+
+def _polar_levels_cdse():
+    from supercrystal.book import tasks
+
+    dev = energies.device(SEC5_A_NM, SEC5_B_NM, "CdSe", SEC5_EPS_I, pore="octahedral")
+    return tasks.polar_levels(dev, material("CdSe").epsilon)
+
+
+def _polar_v1_cdse() -> tuple[float, float]:
+    p = _polar_levels_cdse()
+    return p.V1, p.V1_err
+
+
+def _polar_v1_note(value, error) -> str:
+    p = _polar_levels_cdse()
+    return (f"Sec. III's V1 (octahedral pores, E_ion = 0) of CdSe cores a = {SEC5_A_NM:g} nm, b = {SEC5_B_NM:g} nm "
+            f"with their static eps_nc = {p.eps_nc:g} inside and eps_liquid = {SEC5_EPS_I:g} outside: E_q + "
+            f"Sigma_1 ({p.Sigma_1:.3f} eV) + the rock salt of dielectric spheres; uniform eps_liquid gives "
+            f"{p.uniform.V1:.3f} V")
 
 
 @dataclass(frozen=True)
@@ -526,6 +605,8 @@ _COMPUTE: dict[str, _Rule] = {
     "polar.fcc.gain_PbSe": _polar_material_rule("fcc", "PbSe"),
     "polar.fcc.gain_inf_minus_metal": _Rule(_polar_metal_limit, _polar_metal_note),
     "polar.mc.Tc_CdSe": _Rule(_polar_mc_cdse, _polar_mc_note),
+    "polar.mc.width_CdSe_mV": _Rule(_polar_width_cdse, _polar_width_note),
+    "polar.sec3.V1_CdSe": _Rule(_polar_v1_cdse, _polar_v1_note),
     "mc.step_voltage_lowT": _Rule(lambda: (_mc().step_voltage_lowT, _mc().step_voltage_lowT_err), _mc_low_note),
     "mc.room_T_peak_width_mV": _Rule(
         lambda: (_mc().room_T_peak_width_mV, _mc().room_T_peak_width_mV_err), _mc_width_note),

@@ -163,3 +163,58 @@ def paper_marker(ax, x, y, label: str, **kwargs):
     style = dict(marker="D", ms=6, color="C3", ls="none", zorder=5)
     style.update(kwargs)
     return ax.plot([float(x)], [float(y)], label=label, **style)
+
+
+def charging_panels(panels, v1: float, v1_label: str = "$V_1$ (Sec. III, $T=0$)"):
+    """The quantitative Fig. 4: a 2 x 2 grid of panels, each a filling plot above a capacitance plot.
+
+    ``panels``: four (title, curves) pairs, ``curves`` the :class:`~supercrystal.montecarlo.ChargingCurve`\\ s
+    averaged in the panel (one, or one per disorder sample) on a common voltage grid; ``v1``: Sec. III's level
+    (V), drawn dotted.  Upper plot: nu on the up and the down sweep, the mean equilibrium step V*; lower plot:
+    the equilibrium C/eN (up branch below each sample's step, down branch above), and an arrow of the delta
+    peak with its weight when the mean jump is positive.  Returns (fig, columns, summary): the plotted
+    arrays keyed ``nu_up_k``, ``nu_down_k``, ``C_eq_k`` (k = 0..3) with ``volts``, and per panel (V*, jump).
+    """
+    import numpy as np
+
+    fig = plt.figure(figsize=(6.6, 7.8), layout="constrained")
+    outer = fig.add_gridspec(2, 2)
+    axes = np.empty((2, 4), dtype=object)  # axes[0, k]: filling of panel k, axes[1, k]: its capacitance
+    for k in range(4):
+        inner = outer[k // 2, k % 2].subgridspec(2, 1, height_ratios=[1, 0.75], hspace=0.0)
+        axes[0, k] = fig.add_subplot(inner[0], sharex=axes[0, 0] if k else None)
+        axes[1, k] = fig.add_subplot(inner[1], sharex=axes[0, 0])
+        axes[0, k].tick_params(labelbottom=False)
+    volts = panels[0][1][0].volts
+    cols, summary = {"volts": volts}, []
+    for k, (title, cs) in enumerate(panels):
+        nu_up = np.mean([c.nu_up for c in cs], axis=0)
+        nu_dn = np.mean([c.nu_down for c in cs], axis=0)
+        c_eq = np.mean([np.where(c.volts < c.V_star, c.C_up, c.C_down) for c in cs], axis=0)
+        v_star, jump = float(np.mean([c.V_star for c in cs])), float(np.mean([c.jump for c in cs]))
+        ax = axes[0, k]
+        ax.plot(volts, nu_up, "-", color="C0", label="up sweep")
+        ax.plot(volts, nu_dn, "--", color="C3", label="down sweep")
+        ax.axvline(v1, color="0.4", lw=0.8, ls=":", label=v1_label)
+        ax.axvline(v_star, color="k", lw=0.8, label="equilibrium step $V^*$")
+        ax.set_title(f"({'abcd'[k]}) {title}", loc="left")
+        ax.set_ylim(-0.03, 1.05)
+        bx = axes[1, k]
+        bx.plot(volts, c_eq, "-", color="C2", label="continuous part (fluctuations)")
+        top = max(1.0, 1.3 * float(np.max(c_eq)))
+        if jump > 0:
+            bx.annotate("", xy=(v_star, top * 0.95), xytext=(v_star, 0), arrowprops=dict(arrowstyle="->", color="k"))
+            bx.text(v_star + 0.005, top * 0.75, f"$\\delta$ peak,\nweight {jump:.2f}", fontsize=8)
+        bx.axvline(v1, color="0.4", lw=0.8, ls=":")
+        bx.set_ylim(0, top)
+        bx.set_xlabel("gate voltage $V$ (V)")
+        cols.update({f"nu_up_{k}": nu_up, f"nu_down_{k}": nu_dn, f"C_eq_{k}": c_eq})
+        summary.append((v_star, jump))
+    for k in (0, 2):
+        axes[0, k].set_ylabel("filling $\\nu$")
+        axes[1, k].set_ylabel("$C/eN$ (1/V)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    more = axes[1, 0].get_legend_handles_labels()
+    fig.legend(handles + more[0], labels + ["equilibrium $C/eN = d\\nu/dV$, continuous part"],
+               loc="outside lower center", ncol=2, frameon=False)
+    return fig, cols, summary

@@ -3,6 +3,8 @@
 * :func:`format_value` -- a value rounded to its error (the error to one or two significant digits), an
   exact value to five significant digits, a value below a detection floor as an upper bound.
 * :func:`typeset_unit` -- the registry's ASCII units (``e^2/(eps b)``) as TeX for MathJax.
+* :func:`prose_html` -- a claim's quantity or note with its ASCII formulas (``E_s - E_(nu=1)``,
+  ``(M1 - 1)/sqrt2``) typeset as inline math, and the claim ids it names linked to their rows.
 * :func:`anchor` -- a claim's HTML id (``claims.html#metal-fcc-filled``), so other pages link to a claim.
 * :func:`claims_html` -- the claims page: the counts and the errata first, then one narrow table (claim,
   paper, this book, status badge) whose notes open on click (``<details>``).
@@ -34,6 +36,7 @@ BADGE = {"reproduced": "#1a7f37", "corrected": "#b35900", "computed": "#0969da",
 
 _MINUS = "\u2212"
 _SUPERSCRIPT = str.maketrans("0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b")
+_FROM_SUPERSCRIPT = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b", "0123456789-")
 
 
 def _minus(text: str) -> str:
@@ -237,8 +240,6 @@ def badge(status: str) -> str:
             f'border-radius:0.8em;padding:0.05em 0.6em;font-size:0.85em;white-space:nowrap">{status}</span>')
 
 
-#: units inside a note's text: e^2/(...) with one level of parentheses, e^2/b, k_B T (and T_R)
-_UNIT_IN_TEXT = re.compile(r"e\^2/\((?:[^()]|\([^()]*\))*\)|e\^2/[a-z]\b|k_B T(?:_R)?\b")
 
 
 _NUM = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
@@ -251,23 +252,222 @@ def _prose_numbers(text: str) -> str:
     ``3e-09`` as 3 x 10^-9, ``->`` as an arrow."""
     text = _WITH_ERROR.sub(lambda m: format_value(float(m.group(1)), float(m.group(2))), text)
     text = _E_NOTATION.sub(lambda m: _scientific(float(m.group(0)), 1 + len(m.group(2) or "")), text)
-    return text.replace("->", "\u2192").replace("+-", "\u00b1")
+    text = text.replace("->", "\u2192").replace("+-", "\u00b1")
+    return re.sub(r"(?<![\w.])-(?=\d)", _MINUS, text)  # a negative number: the minus sign, not a hyphen
 
 
-def note_html(note: str) -> str:
-    """A claim's note (or quantity) as HTML: escaped, units typeset (:func:`typeset_unit`), numbers with
-    errors rounded (:func:`format_value`), no e-notation, ± for +-."""
-    out, last = [], 0
-    for m in _UNIT_IN_TEXT.finditer(note):
-        out += [html.escape(_prose_numbers(note[last:m.start()])), _math(typeset_unit(m.group()))]
-        last = m.end()
-    out.append(html.escape(_prose_numbers(note[last:])))
+# ------------------------------------------------------------------------------------------------ prose math
+#: the registry writes its formulas in ASCII (``E_s - E_(nu=1)``, ``(M1 - 1)/sqrt2``, ``d = sqrt2 b``,
+#: ``e V1 - k_B T ln 2``): readable on a terminal (``supercrystal claims``), typeset on the pages.  The text is
+#: cut into tokens; a run of math tokens becomes one inline formula.
+_TOKEN = re.compile(r"""
+    (?P<unit>e\^2/\((?:[^()]|\([^()]*\))*\)|e\^2/[a-z]\b|k_B\ T(?:_R)?\b)   # units (typeset_unit)
+  | (?P<dot>\bp[12]\.(?:p[12]|n)\b)                                           # p1.p2, p1.n
+  | (?P<sqrt>\(sqrt\d+/\d+\)|sqrt\(\d+\)|sqrt\d+)                             # sqrt2, sqrt(2), (sqrt6/2)
+  | (?P<half>(?<![\d.])1/2(?![\d.]))                                          # 1/2 e phi_s
+  | (?P<sub>\b[A-Za-z]{1,5}_(?:\([^()]*\)|[A-Za-z0-9]+))                       # E_s, E_(nu=1), eps_liquid
+  | (?P<atom>\b(?:nu|pi|rho|kappa|eps|chi|phi|delta|inf|M[1-3]|V[12]|eV2|p[12]|Si|ln)(?![A-Za-z0-9_])
+             |(?<=\d)(?:pi)\b|\b[a-z]\^\d+)                                   # symbols, e^2, r^3
+  | (?P<err>-?\d+(?:\.\d+)?(?:e[-+]?\d+)?\ ?\+-\ ?\d+(?:\.\d+)?(?:e[-+]?\d+)?)      # 0.135 +- 0.0005
+  | (?P<num>\d+(?:\.\d+)?(?:e[-+]?\d+)?)
+  | (?P<var>(?<![A-Za-z])[abdeghnprLTVW](?![A-Za-z0-9_']))                    # one-letter symbols
+  | (?P<op>->|\+-|<=|>=|[-=+/<>~*])
+  | (?P<open>[(\[])
+  | (?P<close>[)\]])
+  | (?P<space>[ ]+)
+  | (?P<other>.)
+""", re.X | re.S)
+_GREEK = {"nu": r"\nu", "pi": r"\pi", "rho": r"\rho", "kappa": r"\kappa", "eps": r"\varepsilon", "chi": r"\chi",
+          "phi": r"\varphi", "delta": r"\delta", "inf": r"\infty", "Si": r"\mathrm{Si}", "ln": r"\ln"}
+_OPS = {"->": r"\to", "+-": r"\pm", "~": r"\sim", "*": "^*", "<=": r"\le", ">=": r"\ge"}
+#: one-letter symbols that are math on their own (the lattice period b, a distance d, a coefficient g, the
+#: temperature T, the gain W); the others only inside a formula (a and e are English too, V a unit)
+_LONE = {"b", "d", "g", "T", "W"}
+
+
+def _symbol_tex(name: str) -> str:
+    """``eps`` -> ``\\varepsilon``, ``M1`` -> ``M_1``, ``p1`` -> ``\\mathbf{p}_1``, ``eV2`` -> ``eV_2``."""
+    if name in _GREEK:
+        return _GREEK[name]
+    if re.fullmatch(r"p[12]", name):
+        return rf"\mathbf{{p}}_{name[1]}"
+    m = re.fullmatch(r"(M|V|eV)(\d)", name)
+    if m:
+        return f"{m.group(1)}_{m.group(2)}"
+    m = re.fullmatch(r"([a-z])\^(\d+)", name)
+    if m:
+        return f"{m.group(1)}^{{{m.group(2)}}}"
+    return name
+
+
+def _token_tex(kind: str, text: str) -> str:
+    if kind == "unit":
+        return typeset_unit(text)
+    if kind == "dot":
+        a, b = text.split(".")
+        return _symbol_tex(a) + r"\cdot " + (r"\mathbf{n}" if b == "n" else _symbol_tex(b))
+    if kind == "sqrt":
+        m = re.fullmatch(r"\(sqrt(\d+)/(\d+)\)", text)
+        if m:
+            return rf"(\sqrt{{{m.group(1)}}}/{m.group(2)})"
+        root = re.search(r"\d+", text).group()
+        return rf"\sqrt{{{root}}}"
+    if kind == "sub":
+        base, sub = text.split("_", 1)
+        if sub.startswith("("):
+            sub = _run_tex([(m.lastgroup, m.group()) for m in _TOKEN.finditer(sub[1:-1])])
+        elif not sub.isdigit():
+            sub = rf"\mathrm{{{sub}}}"
+        return f"{_GREEK.get(base, base)}_{{{sub}}}"
+    if kind == "atom":
+        return _symbol_tex(text)
+    if kind == "half":
+        return r"\tfrac{1}{2}"
+    if kind == "err":
+        value, error = (float(x) for x in text.split("+-"))
+        tex = format_value(value, error).replace(_MINUS, "-").replace("\u00b1", r"\pm").replace("\u00d7", r"\times")
+        return re.sub("10([\u2070\u00b9\u00b2\u00b3\u2074-\u2079\u207b]+)",
+                      lambda m: "10^{" + m.group(1).translate(_FROM_SUPERSCRIPT) + "}", tex)
+    if kind == "num" and "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    if kind == "op":
+        return _OPS.get(text, text)
+    return text
+
+
+def _run_tex(tokens) -> str:
+    out = []
+    for i, (kind, text) in enumerate(tokens):
+        if kind == "space":
+            prev, nxt = tokens[i - 1][0] if i else None, tokens[i + 1][0] if i + 1 < len(tokens) else None
+            out.append(" " if "op" in (prev, nxt) else r"\,")
+        else:
+            out.append(_token_tex(kind, text))
     return "".join(out)
 
 
+_STRONG = {"unit", "dot", "sqrt", "sub", "atom", "half"}
+_MATHY = _STRONG | {"num", "err", "var", "op", "open", "close"}
+
+
+def _joins(left: tuple, right: tuple) -> bool:
+    """Whether a space between two math tokens keeps them in one formula: next to an operator or a
+    parenthesis, next to a symbol (``sqrt2 b``, ``e V1``, ``5 k_B T``), or a number and a length
+    (``0.15 b``); not a number and another letter (``0.36726 V``: the unit)."""
+    kinds = {left[0], right[0]}
+    if kinds & ({"op"} | _STRONG):
+        return True
+    if left[0] in ("num", "err") and right[0] == "var":
+        return right[1] in ("b", "d")
+    return (left[0] == "close" and right[0] != "num") or (right[0] == "open" and left[0] != "num")
+
+
+def _is_formula(tokens) -> bool:
+    kinds = [k for k, _ in tokens if k != "space"]
+    if any(k in _STRONG for k in kinds):
+        return True
+    if "var" in kinds and any(k == "op" for k in kinds):
+        return True
+    if any(a in ("num", "op") and b == "var" for (a, _), (b, _) in zip(tokens, tokens[1:])):
+        return True  # 2b, 0.93a, -2e, -e
+    return len(kinds) == 1 and tokens[0][0] == "var" and tokens[0][1] in _LONE
+
+
+def _balanced_end(tokens) -> int:
+    """How many of ``tokens`` form a run with balanced parentheses (cut at the first unmatched one)."""
+    depth, opened = 0, []
+    for i, (kind, _) in enumerate(tokens):
+        if kind == "open":
+            opened.append(i)
+        elif kind == "close":
+            if not opened:
+                return i
+            opened.pop()
+    return opened[0] if opened else len(tokens)
+
+
+def prose_html(text: str, ids=(), page: str = "") -> str:
+    """A claim's quantity or note as HTML: every formula of the registry's ASCII (``E_s - E_(nu=1)``,
+    ``(M1 - 1)/sqrt2``, ``d = sqrt2 b``, units such as ``e^2/(eps b)``) typeset as inline math, numbers with
+    errors rounded (:func:`format_value`), no e-notation, ± for +-, → for ->; a claim id of ``ids`` in the text
+    becomes a link to its row (``page`` the claims page, "" on that page)."""
+    out = []
+    pattern = (r"\b(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")\b") if ids else None
+    last = 0
+    for m in re.finditer(pattern, text) if pattern else ():
+        out.append(_prose_segment(text[last:m.start()]))
+        out.append(f'<a href="{page}#{anchor(m.group())}"><code>{html.escape(m.group())}</code></a>')
+        last = m.end()
+    out.append(_prose_segment(text[last:]))
+    return "".join(out)
+
+
+def _prose_segment(text: str) -> str:
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
+    out, plain, i = [], [], 0
+
+    def flush():
+        if plain:
+            out.append(html.escape(_prose_numbers("".join(plain))))
+            plain.clear()
+
+    while i < len(tokens):
+        if tokens[i][0] not in _MATHY:
+            plain.append(tokens[i][1])
+            i += 1
+            continue
+        j = i + 1  # the longest run of math tokens, spaces only where they join
+        while j < len(tokens):
+            kind = tokens[j][0]
+            if kind in _MATHY and tokens[j - 1][0] != "space":
+                j += 1
+            elif kind == "space" and j + 1 < len(tokens) and tokens[j + 1][0] in _MATHY \
+                    and _joins(tokens[j - 1], tokens[j + 1]):
+                j += 2
+            else:
+                break
+        run = tokens[i:j]
+        n = _balanced_end(run)
+        if n == 0:  # an unmatched parenthesis first: it is text
+            plain.append(run[0][1])
+            i += 1
+            continue
+        run = run[:n]
+        while run and run[-1][0] in ("space", "op") and run[-1][1] != "*":
+            run = run[:-1]
+        lead = []
+        while run and run[0][0] == "op" and run[0][1] in "-+/" and (len(run) == 1 or run[1][0] == "space"):
+            lead.append(run.pop(0)[1])  # "- b" : a dash of the prose, not a minus
+        if not run:
+            plain.append(tokens[i][1])
+            i += 1
+            continue
+        if _is_formula(run):
+            plain.extend(lead)
+            flush()
+            out.append(_math(_run_tex(run)))
+        else:
+            plain.extend(lead + [t for _, t in run])
+        i += len(lead) + len(run)
+    flush()
+    return "".join(out)
+
+
+def note_html(note: str, ids=(), page: str = "") -> str:
+    """A claim's note (or quantity) as HTML: :func:`prose_html`."""
+    return prose_html(note, ids, page)
+
+
 def _where(c: Claim) -> str:
-    parts = [f"Sec. {c.section}"] + ([f"Eq. {c.equation}" if c.equation.startswith("(") else c.equation]
-                                      if c.equation else [])
+    """Where the paper makes the claim: "Sec. III, Eq. (4)", "Sec. II, the paper's Fig. 2" (the book's own
+    figures are "Figure N")."""
+    eq = c.equation
+    if eq.startswith("Fig"):
+        eq = "the paper's " + eq
+    elif eq.startswith("("):
+        eq = "Eq. " + eq
+    parts = [f"Sec. {c.section}"] + ([eq] if eq else [])
     return ", ".join(parts)
 
 
@@ -283,12 +483,13 @@ def claims_table(claims: list[Claim]) -> str:
     rows = [_STYLE, '<table class="claims-table" style="' + _TABLE_STYLE + '">',
             '<thead><tr><th style="text-align:left">claim</th><th style="text-align:right">paper</th>'
             '<th style="text-align:right">this book</th><th>status</th></tr></thead>', "<tbody>"]
+    ids = {c.id for c in claims}
     for c in claims:
         rows.append(
             f'<tr id="{anchor(c.id)}" style="vertical-align:top">'
             f'<td><details><summary>{note_html(c.quantity)} '
             f'<a class="headerlink" href="#{anchor(c.id)}" title="link to this claim">#</a></summary>'
-            f'<p style="font-size:0.9em;margin:0.3em 0">{note_html(c.note)}</p>'
+            f'<p style="font-size:0.9em;margin:0.3em 0">{note_html(c.note, ids)}</p>'
             f'<p style="font-size:0.8em;margin:0;color:#57606a">{html.escape(_where(c))} &middot; '
             f'<code>{html.escape(c.id)}</code></p></details></td>'
             + _value_cells(c))
@@ -505,3 +706,54 @@ def cost_text(cost: dict) -> str:
     return (text + f". Its {cost['results']} slow results come from the cache; a change of a parameter they "
             f"depend on needs new ones. One new result takes: {per}" +
             (f"; all {cost['results']} from scratch about {_seconds_text(total)}." if total is not None else "."))
+
+
+def parameter_costs(chapter: str, row: dict, recorded: dict[str, float] | None = None, root=None) -> dict[str, dict]:
+    """What a new value of each parameter of ``chapter`` costs, from the code and the measured times.
+
+    For each parameter (``parameters`` cell order): ``tasks``, the slow tasks a new value recomputes
+    (:func:`supercrystal.book.reach.parameter_reach`, read from the chapter's code); ``results``, how many
+    results of those tasks the chapter asks for (its execution record ``row``, see :func:`execution_rows`;
+    at least one each); ``seconds``, at most what recomputing them takes: ``results`` times the measured
+    compute time of one result of the task (``data/compute_times.json``, else the chapter's own record), or
+    None if a task's time was never measured; ``least``, one new result of each of those tasks (a new value
+    changes the arguments of at least one call of each); ``rerun``, the chapter's run time (what a parameter
+    that reaches no task costs)."""
+    from pathlib import Path
+
+    from supercrystal.book import reach
+    from supercrystal.paths import ROOT
+
+    recorded = recorded_compute_seconds() if recorded is None else recorded
+    src = Path(ROOT if root is None else root) / "book" / f"{chapter}.md"
+    tasks = row.get("tasks", {})
+    out = {}
+    for name, reached in reach.parameter_reach(src).items():
+        total, least, n = 0.0, 0.0, 0
+        for t in sorted(reached):
+            rec = tasks.get(t, {})
+            count = max(1, rec.get("cached", 0) + rec.get("computed", 0))
+            per = recorded.get(t)
+            if per is None and rec.get("timed"):
+                per = rec["compute_seconds"] / rec["timed"]
+            n += count
+            total = None if (total is None or per is None) else total + count * per
+            least = None if (least is None or per is None) else least + per
+        out[name] = {"tasks": sorted(reached), "results": n, "seconds": total if reached else 0.0,
+                     "least": least if reached else 0.0, "rerun": row.get("seconds")}
+    return out
+
+
+def parameter_cost_text(cost: dict) -> str:
+    """A table cell: "re-run, 3.3 s" when no slow result depends on the parameter, else the range from one
+    new result of each task it reaches to all of the chapter's results of them, "20 s to 2.4 min
+    (`mc_curve`, `mc_peak_width`)" (a new value may leave some of those results unchanged)."""
+    if not cost["tasks"]:
+        return f"re-run, {_seconds_text(cost['rerun'])}"
+    if cost["seconds"] is None or cost["least"] is None:
+        span = "not measured"
+    elif _seconds_text(cost["least"]) == _seconds_text(cost["seconds"]):
+        span = _seconds_text(cost["seconds"])
+    else:
+        span = f"{_seconds_text(cost['least'])} to {_seconds_text(cost['seconds'])}"
+    return f"{span} ({', '.join(f'`{t}`' for t in cost['tasks'])})"

@@ -18,7 +18,7 @@ from supercrystal import montecarlo
 from supercrystal.montecarlo import polar as mc_polar
 from supercrystal.book.cache import prefetch, task
 from supercrystal.lattice import geometry
-from supercrystal.spheres import dielectric, images, laplace, metal, patch
+from supercrystal.spheres import crystals, dielectric, images, laplace, metal, patch
 
 
 # --------------------------------------------------------------------------- Sec. IV: filled lattice
@@ -50,7 +50,7 @@ def single_pair_six(lattice: str, rho: float) -> metal.SinglePair:
 
 @task
 def pair_clusters(lattice: str, rho: float) -> metal.ClusterEnergies:
-    """Single-pair energies of clusters of growing size (minutes near contact)."""
+    """Single-pair energies of clusters of growing size (seconds)."""
     return metal.cluster_energies(lattice, rho)
 
 
@@ -137,7 +137,7 @@ def energy_curves(lattice: str, rhos) -> metal.EnergyCurves:
 # --------------------------------------------------------------------------- beyond the paper: dielectric NCs
 @task
 def dielectric_pair_clusters(lattice: str, rho: float, kappas: tuple) -> dielectric.PairClusters:
-    """Single pair among dielectric spheres in clusters of growing size, for each kappa (a minute or two)."""
+    """Single pair among dielectric spheres in clusters of growing size, for each kappa (seconds)."""
     return dielectric.pair_clusters(lattice, rho, kappas)
 
 
@@ -228,6 +228,24 @@ def dielectric_gains(lattice: str, rhos, kappas) -> list[dict]:
 
 
 @task
+def dielectric_crystal_coupling(name: str, rho: float, order: int, r_cut: float) -> dielectric.FilledCoupling:
+    """Lattice sums of a filled crystal of dielectric spheres (:func:`supercrystal.spheres.crystals.crystal_coupling`)."""
+    return crystals.crystal_coupling(name, rho, order, r_cut)
+
+
+def dielectric_crystal(name: str, rho: float, kappa: float) -> crystals.CrystalEnergy:
+    """Energy per NC of a filled crystal of dielectric spheres with its error, from the cached lattice sums."""
+    return crystals.crystal_energy(name, rho, kappa, coupling=dielectric_crystal_coupling)
+
+
+def polar_levels(dev, eps_nc: float):
+    """Sec. III's levels with NC cores of ``eps_nc`` in the medium ``dev.epsilon``
+    (:func:`supercrystal.semiconductor.polar_levels.levels`, crystal energies through the cache)."""
+    from supercrystal.semiconductor import polar_levels as pl
+    return pl.levels(dev, eps_nc, crystal=dielectric_crystal)
+
+
+@task
 def dielectric_green_rows(L: int, pore: str, rho: float, kappa: float) -> dict:
     """Rows of the Monte Carlo supercell's Green's function with dielectric NC cores, 1/b in eps_liquid
     (:func:`supercrystal.spheres.lattice_green.lattice_green`, error estimated): {"rows", "induced", "refs",
@@ -237,6 +255,11 @@ def dielectric_green_rows(L: int, pore: str, rho: float, kappa: float) -> dict:
     g = lattice_green.lattice_green(montecarlo.mc_lattice(int(L), pore), rho, kappa, estimate=kappa != 1.0)
     return {"rows": g.rows, "induced": g.induced, "refs": g.refs, "error": np.array(g.error),
             "order_step": np.array(g.order_step), "far_step": np.array(g.far_step), "order": np.array(g.order)}
+
+
+# the polar Monte Carlo reads its Green's function through this cache: one solve per (L, pore, rho, kappa) for
+# every process of a build (the prefetch workers each built their own before), the same numbers
+mc_polar.GREEN_ROWS = dielectric_green_rows
 
 
 # --------------------------------------------------------------------------- Appendix C
@@ -272,10 +295,12 @@ def spectral_radius(rho: float, lmax: int) -> dict:
 def spectral_radius_sweep(lmax: int, rho_min: float, step: float = 0.025) -> dict:
     """Spectral radius versus rho for the paper's rules and two variants, and the critical rho (App. A)."""
     grid = np.round(np.linspace(rho_min, 1.0, int(round((1.0 - rho_min) / step)) + 1), 6)
+    variants = (("paper_rules", {}), ("grounded", dict(compensate=False)), ("sequential", dict(order="sequential")))
+    # rho outermost: the three variants share each radius's geometry (images.build_operator)
+    values = np.array([[images.spectral_radius(float(x), lmax, **kw) for _, kw in variants] for x in grid])
     out = {"rho": grid}
-    for name, kw in (("paper_rules", {}), ("grounded", dict(compensate=False)),
-                     ("sequential", dict(order="sequential"))):
-        out[name] = np.array([images.spectral_radius(float(x), lmax, **kw) for x in grid])
+    for k, (name, _) in enumerate(variants):
+        out[name] = values[:, k]
     out["critical_rho"] = np.array([images.critical_rho(lmax, bracket=(0.85, 1.0))])
     return out
 

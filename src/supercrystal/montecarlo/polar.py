@@ -33,6 +33,13 @@ from supercrystal.semiconductor import polarization, wavefunction
 from supercrystal.semiconductor.energies import Levels
 
 
+#: where :func:`dielectric_lattice` takes the Green's function rows from: None computes them here
+#: (:func:`supercrystal.spheres.lattice_green.lattice_green`); a callable (L, pore, rho, kappa) -> {"rows",
+#: "error"} returning the same numbers may be set instead (the book sets its cached task
+#: ``dielectric_green_rows``, so that every process of a build reads one solve per kappa)
+GREEN_ROWS = None
+
+
 @lru_cache(maxsize=8)
 def dielectric_lattice(L: int, pore: str, rho: float, kappa: float) -> tuple[MCLattice, float]:
     """:func:`~supercrystal.montecarlo.lattice.mc_lattice` with G the Green's function of dielectric spheres
@@ -44,6 +51,9 @@ def dielectric_lattice(L: int, pore: str, rho: float, kappa: float) -> tuple[MCL
     lat = mc_lattice(L, pore)
     if kappa == 1.0:
         return lat, 0.0
+    if GREEN_ROWS is not None:
+        g = GREEN_ROWS(L, pore, rho, kappa)
+        return lat.with_table(pair_table_from_rows(L, pore, np.asarray(g["rows"]))), float(g["error"])
     lg = lattice_green.lattice_green(lat, rho, kappa, estimate=True)
     return lat.with_table(pair_table_from_rows(L, pore, lg.rows)), float(lg.error)
 

@@ -95,33 +95,11 @@ from scipy.sparse.linalg import LinearOperator, gmres
 
 from supercrystal.lattice import geometry
 from supercrystal.lattice.ewald import ewald_kernel, madelung
-from supercrystal.spheres import metal, multipole
+from supercrystal.spheres import metal, multipole, symmetry
+from supercrystal.spheres.response import check_kappa, susceptibility  # noqa: F401  (the module's vocabulary)
 
 STATES = ("single", "filled")
 UNIT = "e^2/(eps_liquid b)"
-
-
-def check_kappa(kappa) -> float:
-    """Return kappa = eps_nc / eps_liquid if it is a positive number (infinity allowed), else ``ValueError``."""
-    try:
-        k = float(kappa)
-    except (TypeError, ValueError):
-        raise ValueError(f"kappa = eps_nc/eps_liquid must be a positive number (got kappa={kappa!r})") from None
-    if not k > 0:  # also NaN
-        raise ValueError(f"kappa = eps_nc/eps_liquid must be positive (got kappa={kappa!r})")
-    return k
-
-
-def susceptibility(kappa: float, l) -> np.ndarray:
-    """chi_l = (kappa - 1) l / (kappa l + l + 1): exterior multipole A_lm = -chi_l E_lm (module docstring).
-
-    Written as l (1 - 1/kappa) / (l (1 + 1/kappa) + 1/kappa) so that kappa = inf gives 1 (l >= 1).
-    l = 0 gives 0 (the monopole is the free charge).
-    """
-    l = np.asarray(l, float)
-    t = 0.0 if np.isinf(kappa) else 1.0 / kappa
-    den = np.where(l > 0, l * (1.0 + t) + t, 1.0)
-    return np.where(l > 0, l * (1.0 - t) / den, 0.0)
 
 
 def _degrees(orders) -> np.ndarray:
@@ -406,6 +384,39 @@ def dipole_tail(lattice: str, radii: np.ndarray, centre, axis, r_max: float = 40
     return np.array([w[d > rn + 1e-9].sum() + rest for rn in radii])
 
 
+class _PairSystem:
+    """The single pair's induced energy among spheres (``centres``, one ``radius``, ``orders``), solved in
+    the symmetric subspace of the pair's point group (:mod:`.symmetry`): the reduced coupling U^T K U is
+    built once for every kappa and every truncation, the charges' projections U^T P q likewise."""
+
+    def __init__(self, centres, radius: float, orders, sites, build: bool = True):
+        full = spheres(centres, radius, orders, build=False)  # geometry checks and per-sphere orders
+        self.red = symmetry.reduce(full.centres, full.radii, full.orders, sites)
+        self.coupling = symmetry.coupling(self.red, full.centres) if build else None
+        h = hosts(full, sites)
+
+        def rows(b):
+            i = int(self.red.reps[b])
+            out = h != i  # the charge at sphere i's centre does not act on sphere i
+            return _unit_projections(full.centres[i], full.radii[i], full.orders[i], sites[out]) @ PAIR[out]
+
+        self.source = symmetry.project(self.red, rows)
+
+    def select(self, n_spheres: int, orders) -> np.ndarray:
+        return symmetry.select(self.red, n_spheres, orders)
+
+    def energy(self, kappa: float, keep: np.ndarray) -> float:
+        """1/2 q.G_ind.q on the reduced unknowns ``keep`` (:func:`induced_energy`, one LU)."""
+        chi = susceptibility(kappa, self.red.degrees[keep])
+        if not np.any(chi):
+            return 0.0
+        b = self.source[keep]
+        a = chi[:, None] * self.coupling[np.ix_(keep, keep)]
+        a[np.diag_indices_from(a)] += 1.0
+        x = lu_solve(lu_factor(a, overwrite_a=True, check_finite=False), chi * b, check_finite=False)
+        return float(-0.5 * (b * self.red.weights[keep]) @ x)
+
+
 #: orders of the nearest shell alone and of the outer shells at contact, where the expansion converges
 #: slowly (finite kappa; the outer shells touch each other too)
 NEAR_ORDER_CONTACT, FAR_ORDER_CONTACT = 36, 12
@@ -413,10 +424,11 @@ NEAR_ORDER_CONTACT, FAR_ORDER_CONTACT = 36, 12
 
 def pair_clusters(lattice: str, rho: float, kappas, order: int | None = None,
                   near_order: int | None = None, n_shells: int | None = None) -> PairClusters:
-    """Solve the single pair in clusters of 1 .. CLUSTER_SHELLS shells for each kappa (a minute or two).
+    """Solve the single pair in clusters of 1 .. CLUSTER_SHELLS shells for each kappa (seconds).
 
     One coupling matrix serves every kappa and every cluster (the smaller clusters and the lower orders
-    are sub-blocks of it).  Orders default to :func:`.metal.cluster_order` (nearest shell in the clusters)
+    are sub-blocks of it), reduced to the symmetric subspace of the pair's point group (C4v fcc, C3v sc:
+    :mod:`.symmetry`, about 1/8 or 1/6 of the unknowns, the same energies to rounding).  Orders default to :func:`.metal.cluster_order` (nearest shell in the clusters)
     and :func:`.metal.default_order` or order + 4 (the nearest shell alone; NEAR_ORDER_CONTACT at rho = 1);
     the outer shells are at FAR_ORDER (FAR_ORDER_CONTACT at rho = 1); ``n_shells`` defaults to CLUSTER_SHELLS[lattice] (>= 3).
     """
@@ -439,24 +451,23 @@ def pair_clusters(lattice: str, rho: float, kappas, order: int | None = None,
     orders = np.where(nearest, order, far)
     sites = pair_sites(lattice)
     build = bool(np.any(kappas != 1.0))
-    big = spheres(centres, rho, orders, build=build)
-    p_big = projections(big, sites)
-    near = spheres(centres[:n_near], rho, near_order, build=build)
-    p_near = projections(near, sites)
+    # the pair's point group (C4v fcc, C3v sc) block-diagonalises every system; only the symmetric block,
+    # about 1/8 (1/6) of the unknowns, carries the charges' response (:mod:`.symmetry`)
+    big = _PairSystem(centres, rho, orders, sites, build)
+    near = _PairSystem(centres[:n_near], rho, near_order, sites, build)
     direct = float(0.5 * PAIR @ coulomb_matrix(sites) @ PAIR)
     energy = np.zeros((len(kappas), n_max))
     e_far, e_near = np.zeros((len(kappas), 3)), np.zeros((len(kappas), 3))
     step = np.zeros((len(kappas), 2))
-    far_sel = [_select(big, n_sph[2], np.where(nearest, order, far - dl)) for dl in (4, 2)]
-    near_sel = [_select(near, n_near, np.full(n_near, near_order - dl)) for dl in (8, 4, 0)]
-    step_sel = [_select(big, n_sph[k], np.where(nearest, order - 4, far)) for k in (0, 1)]
+    cluster_sel = [big.select(n_sph[k], orders) for k in range(n_max)]
+    far_sel = [big.select(n_sph[2], np.where(nearest, order, far - dl)) for dl in (4, 2)]
+    near_sel = [near.select(n_near, np.full(n_near, near_order - dl)) for dl in (8, 4, 0)]
+    step_sel = [big.select(n_sph[k], np.where(nearest, order - 4, far)) for k in (0, 1)]
     for a, kappa in enumerate(kappas):
-        for k in range(n_max):
-            energy[a, k] = direct + induced_energy(big, p_big, PAIR, kappa, _select(big, n_sph[k], orders))
-        e_far[a] = [direct + induced_energy(big, p_big, PAIR, kappa, sel) for sel in far_sel] + [energy[a, 2]]
-        e_near[a] = [direct + induced_energy(near, p_near, PAIR, kappa, sel) for sel in near_sel]
-        step[a] = [energy[a, k] - direct - induced_energy(big, p_big, PAIR, kappa, sel)
-                   for k, sel in enumerate(step_sel)]
+        energy[a] = [direct + big.energy(kappa, sel) for sel in cluster_sel]
+        e_far[a] = [direct + big.energy(kappa, sel) for sel in far_sel] + [energy[a, 2]]
+        e_near[a] = [direct + near.energy(kappa, sel) for sel in near_sel]
+        step[a] = [energy[a, k] - direct - big.energy(kappa, sel) for k, sel in enumerate(step_sel)]
     return PairClusters(lattice=lattice, rho=rho, kappas=kappas, order=order, far_order=far,
                         near_order=near_order, radii=radii, n_spheres=np.array(n_sph), energy=energy,
                         far=e_far, near=e_near, near_step=step,

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
 
 import numpy as np
 
@@ -280,6 +281,32 @@ def recursion_operator(rho: float = 0.8, lmax: int = 10, lattice: str = "fcc",
     return build_operator(centres, rho, int(lmax), compensate, order, oversample, lattice)
 
 
+@lru_cache(maxsize=2)
+def _projected_fields(centres: tuple, a: float, lmax: int, oversample: int) -> tuple:
+    """The geometry of the generation map, shared by its variants (computed once per radius):
+    (F, p0) with F (n nlm, n nlm) the field of sphere i's exterior harmonics projected on sphere j's
+    surface (block (j, i), zero for i = j) and p0 (n, nlm) the projection of the cation's 1/r."""
+    centres = np.asarray(centres, dtype=float)
+    n = len(centres)
+    nlm = (lmax + 1) ** 2
+    u, wq = sphere_quadrature(oversample * (lmax + 1) + 2, oversample * (2 * lmax + 2) + 2)
+    ysurf = real_sph_harm(lmax, u)                    # (nq, nlm)
+    proj = (ysurf * wq[:, None]).T                    # (nlm, nq): f -> f_lm
+    fields = np.zeros((n * nlm, n * nlm))
+    p0 = np.zeros((n, nlm))
+    for j in range(n):
+        pts = centres[j] + a * u
+        others = [i for i in range(n) if i != j]
+        # the fields of all the other spheres on sphere j at once, projected: (n - 1, nlm, nlm)
+        field = _exterior_basis(lmax, (pts[None] - centres[others][:, None]).reshape(-1, 3), np.zeros(3), a)
+        for i, block in zip(others, proj @ field.reshape(len(others), len(u), nlm)):
+            fields[j * nlm:(j + 1) * nlm, i * nlm:(i + 1) * nlm] = block
+        p0[j] = proj @ (1.0 / np.linalg.norm(pts, axis=1))
+    fields.flags.writeable = False
+    p0.flags.writeable = False
+    return fields, p0
+
+
 @lru_cache(maxsize=16)
 def build_operator(centres: tuple, a: float, lmax: int, compensate: bool = True,
                    order: str = "jacobi", oversample: int = 2,
@@ -288,46 +315,29 @@ def build_operator(centres: tuple, a: float, lmax: int, compensate: bool = True,
     at the origin; sphere 0 carries -e.  The engine of :func:`recursion_operator` (App. A)."""
     rho = a
     lattice = label
+    fields, p0 = _projected_fields(centres, a, lmax, oversample)
     centres = np.asarray(centres, dtype=float)
     n = len(centres)
     nlm = (lmax + 1) ** 2
-    u, wq = sphere_quadrature(oversample * (lmax + 1) + 2, oversample * (2 * lmax + 2) + 2)
-    ls, _ = _lm(lmax)
-    ysurf = real_sph_harm(lmax, u)                    # (nq, nlm)
-    proj = (ysurf * wq[:, None]).T                    # (nlm, nq): f -> f_lm
     keep = np.ones(nlm)
     if compensate:
         keep[0] = 0.0
-    coupling = np.zeros((n * nlm, n * nlm))
-    pot_row = np.zeros(n * nlm)
-    for j in range(n):
-        pts = centres[j] + a * u
-        for i in range(n):
-            if i == j:
-                continue
-            block = proj @ _exterior_basis(lmax, pts, centres[i], a)   # field of i on j, projected
-            coupling[j * nlm:(j + 1) * nlm, i * nlm:(i + 1) * nlm] = -keep[:, None] * block
-            if j == 0:
-                pot_row[i * nlm:(i + 1) * nlm] = block[0] / np.sqrt(4 * np.pi)  # mean = f_00 Y_00
+    coupling = -np.tile(keep, n)[:, None] * fields  # Kelvin image of the field of i on j (rule 4: no l = 0)
+    pot_row = fields[0] / np.sqrt(4 * np.pi)  # charged sphere's mean potential = f_00 Y_00
     # Generation 0: images of the cation.
     cation = np.zeros((1, 3))
-    src = np.zeros(n * nlm)
+    src = (-p0 * keep).ravel()
+    src[0] = -np.sqrt(4 * np.pi) / a  # net charge -e on sphere 0: monopole -e/r
     d0 = np.linalg.norm(centres[0])
-    for j in range(n):
-        pts = centres[j] + a * u
-        f = 1.0 / np.linalg.norm(pts - cation, axis=1)
-        c = -(proj @ f) * keep
-        if j == 0:
-            c[0] = -np.sqrt(4 * np.pi) / a      # net charge -e: monopole -e/r
-        src[j * nlm:(j + 1) * nlm] = c
     erow = np.concatenate([0.5 * _exterior_basis(lmax, cation, centres[i], a)[0] for i in range(n)])
     matrix = coupling
     if order == "sequential":
         # c_new = L c_new + U c_old  =>  c_new = (I - L)^-1 U c_old, L strictly block-lower.
-        blk = np.kron(np.tril(np.ones((n, n)), -1), np.ones((nlm, nlm)))
-        lower = coupling * blk
-        upper = coupling - lower
-        matrix = np.linalg.solve(np.eye(n * nlm) - lower, upper)
+        # I - L is block lower-triangular with unit diagonal blocks: block forward substitution
+        matrix = np.triu(np.ones((n, n)), 1).repeat(nlm, 0).repeat(nlm, 1) * coupling  # U
+        for j in range(1, n):
+            rows = slice(j * nlm, (j + 1) * nlm)
+            matrix[rows] += coupling[rows, :j * nlm] @ matrix[:j * nlm]
     v0 = -1.0 / a + 1.0 / d0
     return RecursionOperator(matrix=matrix, source=src, energy_row=erow, potential_row=pot_row,
                              v0=v0, lmax=lmax, rho=rho, lattice=lattice, compensate=compensate,
@@ -351,7 +361,68 @@ def spectral_radius(rho: float = 1.0, lmax: int = 12, lattice: str = "fcc",
     The undamped recursion converges iff this is < 1; the eta^K-damped one iff eta < 1/r.
     """
     op = recursion_operator(rho, lmax, lattice, compensate, order)
+    if order == "jacobi":  # M commutes with the cluster's mirrors: eight blocks (:func:`_mirror_blocks`)
+        blocks = _mirror_blocks(tuple(map(tuple, sphere_cluster(lattice))), int(lmax))
+        if blocks is not None:
+            q, bounds = blocks
+            m = (q.T @ (q.T @ op.matrix.T).T)  # Q^T M Q, block diagonal
+            return float(max(np.max(np.abs(np.linalg.eigvals(m[a:b, a:b]))) for a, b in zip(bounds, bounds[1:])
+                             if b > a))
+    if order == "sequential":  # sphere 0 is imaged first, from the old charges only: its columns of M vanish
+        nlm = (int(lmax) + 1) ** 2
+        return float(np.max(np.abs(np.linalg.eigvals(op.matrix[nlm:, nlm:]))))
     return float(np.max(np.abs(np.linalg.eigvals(op.matrix))))
+
+
+@lru_cache(maxsize=8)
+def _mirror_blocks(centres: tuple, lmax: int):
+    """(Q, bounds): an orthogonal change of basis (sparse) that block-diagonalises the generation map of
+    spheres at ``centres`` by the eight characters of the mirror group diag(+-1, +-1, +-1), or None if the
+    cluster lacks one of the three mirrors.
+
+    The mirrors map the cluster (six octahedral, eight cubic spheres) onto itself and act on the real
+    harmonics by signs, D(g) = diag(d_g); the Jacobi map M is built from the geometry alone, on a
+    quadrature grid that the mirrors keep, so T_g M = M T_g with (T_g c)_{g(i)} = D(g) c_i.  For a character
+    chi, the vectors T_g c = chi(g) c are spanned by columns with entries chi(g_j) d_{g_j} / |O|^(1/2) on the
+    spheres j = g_j(b) of an orbit O (coefficients fixed by chi(s) d_s for the stabiliser of b); the eight
+    groups of columns are an orthonormal basis in which M is block-diagonal: its spectrum is the union of
+    the blocks' spectra (the sequential map orders the spheres and has no such symmetry).
+    """
+    from scipy import sparse
+
+    from supercrystal.spheres.harmonics import wigner_real_batch
+    from supercrystal.spheres.symmetry import point_group
+
+    c = np.asarray(centres, float)
+    ops, perm = point_group(c)
+    diagonal = [k for k, g in enumerate(ops) if np.allclose(g, np.diag(np.diag(g)))]
+    if len(diagonal) != 8:
+        return None
+    ops, perm = ops[diagonal], perm[diagonal]
+    signs = np.concatenate([np.diagonal(b, axis1=1, axis2=2) for b in wigner_real_batch(lmax, ops)], axis=1)
+    nlm, n = (lmax + 1) ** 2, len(c)
+    rows, cols, vals, bounds = [], [], [], [0]
+    col = 0
+    for e in product((0, 1), repeat=3):
+        chi = np.prod(np.where(np.array(e)[None, :] == 1, np.diagonal(ops, axis1=1, axis2=2), 1.0), axis=1)
+        done = np.zeros(n, bool)
+        for b in range(n):
+            if done[b]:
+                continue
+            images, first = np.unique(perm[:, b], return_index=True)
+            done[images] = True
+            stab = perm[:, b] == b
+            fixed = np.all(chi[stab, None] * signs[stab] == 1.0, axis=0)
+            for lm in np.nonzero(fixed)[0]:
+                for j, g in zip(images, first):
+                    rows.append(j * nlm + lm)
+                    cols.append(col)
+                    vals.append(chi[g] * signs[g, lm] / np.sqrt(len(images)))
+                col += 1
+        bounds.append(col)
+    if col != n * nlm:
+        return None
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(n * nlm, col)), bounds
 
 
 def dominant_eigenvalue(rho: float = 1.0, lmax: int = 12, lattice: str = "fcc",

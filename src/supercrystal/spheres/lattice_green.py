@@ -63,7 +63,7 @@ import numpy as np
 from supercrystal.lattice import geometry
 from supercrystal.lattice.ewald import ewald_kernel
 from supercrystal.spheres import multipole
-from supercrystal.spheres.dielectric import check_kappa, susceptibility
+from supercrystal.spheres.response import check_kappa, susceptibility
 
 #: defaults: multipole order by pore kind, far degree, far quadrature (n_theta), source quadrature, exact
 #: radius (b).  Measured at rho = 0.8 (L = 2, max over the rows, 1/b): order step 8 -> 10 is 7e-5
