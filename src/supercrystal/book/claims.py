@@ -789,7 +789,7 @@ def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, se
 # size (issue 13), through the same cached tasks and at the chapter's default scale.
 
 #: Sample sizes, disorder samples per point and chains without disorder of the disorder study (the chapter's
-#: defaults: L - 1, L, L + 1 around L = 4, parameter ``realisations``).
+#: defaults: L - 1, L, L + 1 around L = 4, parameter ``disorder_samples``).
 DISORDER_SIZES, DISORDER_REALISATIONS, DISORDER_CLEAN_CHAINS = (3, 4, 5), 20, 8
 
 
