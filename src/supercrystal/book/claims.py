@@ -463,21 +463,42 @@ def _mc_width_note(value, error) -> str:
             "between the 10 % and 90 % crossings; its finite-size rounding is excluded")
 
 
-def _jump_text(value, error) -> str:
-    return "no jump is left" if value <= error else f"the jump is {value:.2f} +- {error:.2f}"
+def _disorder_note(spread: float, extra: str = ""):
+    def note(value, error) -> str:
+        from supercrystal import montecarlo as mc
+
+        d = disorder_claims()
+        tr = d.trends[spread]
+        per_L = "; ".join(f"L = {L} ({4 * L ** 3} NCs): {d.points[spread, L].jump_text}" for L in d.sizes)
+        dev = mc.DeviceParams()
+        return (f"{dev.material} a = {dev.a_nm:g} nm, b = {dev.b_nm:g} nm, eps_i = {dev.eps_liquid:g}, "
+                f"{d.T_room:g} K, {d.realisations} disorder samples per "
+                f"size, jump at the step (\"<\": upper bound from the detection floor where no sample jumps): "
+                f"{per_L}; verdict on the sizes reached: {tr.verdict} (the value is the largest sample's; its error "
+                f"the scatter between samples, or the bound); at half the smaller spread, "
+                f"{100 * SEC5_SPREAD_SMALL / 2:g} %, the largest sample's jump is "
+                f"{d.points[SEC5_SPREAD_SMALL / 2, d.sizes[-1]].jump_text} "
+                f"({d.trends[SEC5_SPREAD_SMALL / 2].verdict}){extra}")
+    return note
 
 
-def _mc_4pct_note(value, error) -> str:
-    c = _mc()
-    return (f"at {c.T_room:g} K, {c.realisations} disorder samples: {_jump_text(value, error)} (the paper "
-            f"hoped {100 * SEC5_SPREAD_SMALL:g} % would keep the peaks); room temperature is already close to the "
-            "end of cooperativity (mc.Tc)")
+def _disorder_value(spread: float) -> tuple[float, float]:
+    from supercrystal.montecarlo.disorder import bound_up
+
+    d = disorder_claims()
+    p = d.points[spread, d.sizes[-1]]
+    return (p.jump, p.jump_err) if p.detected else (p.jump, bound_up(p.jump_bound))
 
 
-def _mc_7pct_note(value, error) -> str:
-    c = _mc()
-    return (f"at {c.T_room:g} K, {c.realisations} disorder samples: {_jump_text(value, error)}; nu(V) rises "
-            f"over {c.disorder_7pct_width_mV:.0f} +- {c.disorder_7pct_width_mV_err:.0f} mV")
+def disorder_floor(claim_id: str) -> float | None:
+    """The upper bound (rounded up) of a disorder claim's jump where no sample of the largest size jumps, the
+    floor the claims pages print it against; None for other claims or a detected jump."""
+    spread = {"mc.disorder_4pct_jump": SEC5_SPREAD_SMALL, "mc.disorder_7pct_jump": SEC5_SPREAD}.get(claim_id)
+    if spread is None:
+        return None
+    d = disorder_claims()
+    p = d.points[spread, d.sizes[-1]]
+    return None if p.detected else _disorder_value(spread)[1]
 
 
 @functools.lru_cache(maxsize=1)
@@ -621,10 +642,9 @@ _COMPUTE: dict[str, _Rule] = {
     "mc.step_voltage_lowT": _Rule(lambda: (_mc().step_voltage_lowT, _mc().step_voltage_lowT_err), _mc_low_note),
     "mc.room_T_peak_width_mV": _Rule(
         lambda: (_mc().room_T_peak_width_mV, _mc().room_T_peak_width_mV_err), _mc_width_note),
-    "mc.disorder_4pct_jump": _Rule(lambda: (_mc().disorder_4pct_jump, _mc().disorder_4pct_jump_err),
-                                   _mc_4pct_note),
-    "mc.disorder_7pct_jump": _Rule(lambda: (_mc().disorder_7pct_jump, _mc().disorder_7pct_jump_err),
-                                   _mc_7pct_note),
+    "mc.disorder_4pct_jump": _Rule(lambda: _disorder_value(SEC5_SPREAD_SMALL), _disorder_note(
+        SEC5_SPREAD_SMALL, f" (the paper hoped {100 * SEC5_SPREAD_SMALL:g} % would keep the peaks)")),
+    "mc.disorder_7pct_jump": _Rule(lambda: _disorder_value(SEC5_SPREAD), _disorder_note(SEC5_SPREAD)),
     "mc.Tc": _Rule(_mc_tc, _mc_tc_note),
 }
 
@@ -731,10 +751,9 @@ class MCClaims:
     room_T_peak_width_mV (+ _err): the resolved 10-90 % width of the equilibrium nu(V) at T_room
     without disorder (:func:`supercrystal.book.tasks.peak_width`, on a ``width_L`` sample, grid
     ``width_spacing_mV``; the jump's finite-size rounding is not part of it), room_T_jump the jump
-    there (coarse curve); disorder_4pct_jump and disorder_7pct_jump at T_room (1 = fully
-    cooperative; spreads ``spread_small`` and ``spread_large`` of :mod:`supercrystal.inputs`, averaged
-    over ``realisations`` samples) and the 10-90 % width at the larger spread.  The end of
+    there (coarse curve).  The end of
     cooperativity (claim ``mc.Tc``) is :func:`mc_end_point`'s.
+    The disorder verdicts (claims ``mc.disorder_*``) are :func:`disorder_claims`'.
     """
 
     T_low: float
@@ -748,13 +767,6 @@ class MCClaims:
     width_L: int
     width_spacing_mV: float
     room_T_jump: float
-    disorder_4pct_jump: float
-    disorder_4pct_jump_err: float
-    disorder_7pct_jump: float
-    disorder_7pct_jump_err: float
-    disorder_7pct_width_mV: float
-    disorder_7pct_width_mV_err: float
-    realisations: int
 
 
 #: Sample size and grid step (mV) of the claim's resolved room-temperature width
@@ -762,8 +774,8 @@ class MCClaims:
 WIDTH_L, WIDTH_SPACING_MV = 5, 1.0
 
 
-def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, realisations: int = 3,
-              seed: int = 0, width_L: int = WIDTH_L,
+def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, seed: int = 0,
+              width_L: int = WIDTH_L,
               width_spacing_mV: float = WIDTH_SPACING_MV, width_seeds: int | None = None) -> MCClaims:
     """Compute the ``mc.*`` claims through the cached tasks the chapter uses (:mod:`supercrystal.book.tasks`).
 
@@ -784,14 +796,45 @@ def mc_claims(dev=None, run=None, T_low: float = 30.0, T_room: float = 300.0, re
     room = tasks.curve(dev, T_room, 0.0, 0, run, seed)
     dev_w = mc.DeviceParams(**dict(dev.as_dict(), L=int(width_L)))
     width = tasks.peak_width(dev_w, T_room, width_spacing_mV, width_seeds, reference=dev, run=run, seed=seed)
-    d4 = tasks.disorder_average(dev, T_room, SEC5_SPREAD_SMALL, realisations, run, seed)
-    d7 = tasks.disorder_average(dev, T_room, SEC5_SPREAD, realisations, run, seed)
     return MCClaims(
         T_low=float(T_low), step_voltage_lowT=low.V_star, step_voltage_lowT_err=low.V_star_err,
         V1=low.V_sec3, spin_shift_V=float(kT_ev(T_low) * np.log(2.0)), T_room=float(T_room),
         room_T_peak_width_mV=width.width_mV, room_T_peak_width_mV_err=width.width_mV_err,
         width_L=int(width_L), width_spacing_mV=float(width_spacing_mV), room_T_jump=room.jump,
-        disorder_4pct_jump=d4.jump, disorder_4pct_jump_err=d4.jump_err,
-        disorder_7pct_jump=d7.jump, disorder_7pct_jump_err=d7.jump_err,
-        disorder_7pct_width_mV=d7.width_mV, disorder_7pct_width_mV_err=d7.width_mV_err,
-        realisations=int(realisations))
+    )
+
+# --------------------------------------------------------------------------------------------------
+# The disorder verdicts of Sec. V (claims mc.disorder_*): the chapter's study of the jump against the sample
+# size (issue 13), through the same cached tasks and at the chapter's default scale.
+
+#: Sample sizes, disorder samples per point and chains without disorder of the disorder study (the chapter's
+#: defaults: L - 1, L, L + 1 around L = 4, parameter ``disorder_samples``).
+DISORDER_SIZES, DISORDER_REALISATIONS, DISORDER_CLEAN_CHAINS = (3, 4, 5), 20, 8
+
+
+@dataclass(frozen=True, eq=False)
+class DisorderClaims:
+    """The disorder study at T_room: ``points[(spread, L)]`` (:class:`supercrystal.montecarlo.DisorderPoint`)
+    and ``trends[spread]`` (:class:`supercrystal.montecarlo.SizeTrend`) for spreads 0, half the small one,
+    the small and the large one, on ``sizes``."""
+
+    T_room: float
+    sizes: tuple
+    realisations: int
+    points: dict
+    trends: dict
+
+
+@functools.lru_cache(maxsize=2)
+def disorder_claims(T_room: float = 300.0, seed: int = 0) -> DisorderClaims:
+    """The disorder verdicts through :func:`supercrystal.book.tasks.disorder_points` (cached tasks)."""
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
+
+    spreads = (0.0, SEC5_SPREAD_SMALL / 2, SEC5_SPREAD_SMALL, SEC5_SPREAD)
+    pts = tasks.disorder_points(mc.DeviceParams(), [T_room], spreads, DISORDER_SIZES, DISORDER_REALISATIONS,
+                                DISORDER_CLEAN_CHAINS, None, seed)
+    points = {(s, L): pts[(float(T_room), float(s), L)] for s in spreads for L in DISORDER_SIZES}
+    trends = {s: mc.size_trend([points[s, L] for L in DISORDER_SIZES]) for s in spreads}
+    return DisorderClaims(T_room=float(T_room), sizes=DISORDER_SIZES, realisations=DISORDER_REALISATIONS,
+                          points=points, trends=trends)

@@ -189,6 +189,12 @@ def detection_floor(claim_id: str) -> float | None:
     density of the sampled nu with Gaussian kernels of width ``bandwidth`` (in steps); an equal mixture of
     two Gaussians of width s has two modes only when they are more than 2 s apart, so a smaller jump reads
     as none: the floor is 2 ``bandwidth`` (the default of :func:`supercrystal.montecarlo.thermo.transition`)."""
+    if claim_id.startswith("mc.disorder_"):  # the disorder study's own bound (montecarlo.disorder)
+        from supercrystal.book.claims import disorder_floor
+
+        floor = disorder_floor(claim_id)
+        if floor is not None:
+            return floor
     if claim_id.startswith("mc.") and claim_id.endswith("_jump"):
         from supercrystal.montecarlo import thermo
 

@@ -372,16 +372,6 @@ def curve(dev, T_kelvin: float, spread: float = 0.0, realisation: int = 0, run=N
     return task(*args, **kwargs)
 
 
-def disorder_average(dev, T_kelvin: float, spread: float, realisations: int = 3, run=None,
-                     seed: int = 0) -> montecarlo.DisorderAverage:
-    """:func:`curve` over ``realisations`` disorder samples (one when spread = 0), averaged (Eq. 13)."""
-    if int(realisations) < 1:
-        raise ValueError(f"realisations must be >= 1 (got realisations={realisations!r})")
-    nreal = 1 if spread == 0 else int(realisations)
-    curves = [curve(dev, T_kelvin, spread, r, run, seed) for r in range(nreal)]
-    return montecarlo.disorder_statistics(curves, spread, T_kelvin)
-
-
 def cooperativity_end(dev, T_grid, spread: float = 0.0, run=None, seed: int = 0,
                       fit_min: float = 0.25) -> montecarlo.CooperativityEnd:
     """End of cooperativity from :func:`curve` at each temperature of ``T_grid`` (K; default run
@@ -391,21 +381,6 @@ def cooperativity_end(dev, T_grid, spread: float = 0.0, run=None, seed: int = 0,
     run = montecarlo.T_END_RUN if run is None else run
     jumps = [curve(dev, T, spread, 0, run, seed).jump for T in T_grid]
     return montecarlo.cooperativity_end_fit(dev, T_grid, jumps, fit_min)
-
-
-def peak_map(dev, T_kelvin, spreads, realisations: int = 2, run=None, seed: int = 0,
-             progress=None) -> montecarlo.PeakMap:
-    """:func:`disorder_average` on every (T, spread) of the grid (Sec. V's two enemies together);
-    ``progress`` wraps the iterator (e.g. tqdm)."""
-    T_kelvin = np.asarray(T_kelvin, float)
-    spreads = np.asarray(spreads, float)
-    out = np.full((6, len(T_kelvin), len(spreads)), np.nan)
-    grid = [(i, j) for i in range(len(T_kelvin)) for j in range(len(spreads))]
-    for i, j in (progress(grid) if progress else grid):
-        d = disorder_average(dev, T_kelvin[i], spreads[j], realisations, run, seed)
-        out[:, i, j] = d.jump, d.jump_err, d.width_mV, d.width_mV_err, d.height, d.height_err
-    return montecarlo.PeakMap(T_kelvin=T_kelvin, spreads=spreads, jump=out[0], jump_err=out[1],
-                              width_mV=out[2], width_mV_err=out[3], height=out[4], height_err=out[5])
 
 
 @task
@@ -532,3 +507,67 @@ def end_point_study(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: 
     for (_, kw), res in zip(calls, results):
         runs.setdefault(kw["L"], []).append(res)
     return scaling.study(np.asarray(calls[0][1]["kTs"]), runs)
+
+
+# --------------------------------------------------------------------------- Sec. V: size disorder at scale (issue 13)
+def disorder_run(dev, spread: float, run=None) -> montecarlo.RunParams:
+    """``run`` (default :data:`~supercrystal.montecarlo.disorder.DISORDER_RUN`) with its voltage window widened
+    by the spread of E_q of ``dev`` at ``spread`` (:func:`~supercrystal.montecarlo.disorder.disorder_window`)."""
+    from supercrystal.semiconductor.energies import device, levels
+
+    d = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
+    r = montecarlo.DISORDER_RUN if run is None else run
+    lv = levels(device(d.a_nm, d.b_nm, material=d.material, epsilon=d.eps_liquid, pore=d.pore,
+                       e_ion_ev=d.e_ion_ev))
+    sigma = montecarlo.eq_spread(lv.E_q / lv.coulomb, spread)
+    window = montecarlo.disorder_window(r.window, sigma)
+    return dataclasses.replace(r, window=tuple(round(w, 9) for w in window))
+
+
+def disorder_calls(dev, T_kelvin: float, spread: float, realisations: int, run=None, seed: int = 0) -> list:
+    """The (task, kwargs) calls of :func:`mc_curve` of ``realisations`` disorder samples (at spread 0:
+    independent chains of the one sample), on the window :func:`disorder_run`: what
+    :func:`supercrystal.engine.compute` distributes (realisation r: disorder seed r, chain seed seed + 1000 r)."""
+    if int(realisations) < 2:
+        raise ValueError(f"realisations must be >= 2 for an error (got realisations={realisations!r})")
+    dev = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
+    r = disorder_run(dev, spread, run)
+    common = dict(**_device(dev), T_kelvin=float(T_kelvin), spread=float(spread), seed=int(seed), step=1,
+                  **_run(r))
+    return [(mc_curve, dict(common, realisation=k)) for k in range(int(realisations))]
+
+
+def disorder_point(dev, T_kelvin: float, spread: float, realisations: int = 20, run=None, seed: int = 0,
+                   client=None) -> montecarlo.DisorderPoint:
+    """:func:`~supercrystal.montecarlo.disorder.disorder_point` over ``realisations`` samples of ``dev``
+    (:func:`disorder_calls`, computed through :func:`supercrystal.engine.compute`: in this process, or on the
+    Dask ``client``)."""
+    from supercrystal import engine
+    from supercrystal.semiconductor.energies import device, levels
+
+    d = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
+    calls = disorder_calls(d, T_kelvin, spread, realisations, run, seed)
+    curves = engine.compute(calls, client)
+    r = disorder_run(d, spread, run)
+    lv = levels(device(d.a_nm, d.b_nm, material=d.material, epsilon=d.eps_liquid, pore=d.pore,
+                       e_ion_ev=d.e_ion_ev))
+    n_nc = (4 * d.L) ** 2 if d.pore == "gate" else 4 * d.L ** 3
+    return montecarlo.disorder_point(curves, d.L, n_nc, T_kelvin, spread, r.n_measure, r.window,
+                                     1e3 * montecarlo.eq_spread(lv.E_q, spread))
+
+
+def disorder_points(dev, T_kelvin, spreads, sizes, realisations: int = 20, clean_chains: int = 8, run=None,
+                    seed: int = 0, client=None, progress=None) -> dict:
+    """:func:`disorder_point` for every (T, spread, L) of the grids ({(T, spread, L): point}; at spread 0
+    ``clean_chains`` independent chains); the missing curves of the whole grid are computed first in one
+    :func:`supercrystal.engine.compute` (on the Dask ``client`` if given; ``progress``: a progress bar)."""
+    from supercrystal import engine
+
+    d = montecarlo.DeviceParams(**dev) if isinstance(dev, dict) else dev
+    grid = [(float(T), float(s), int(L)) for T in np.atleast_1d(T_kelvin) for s in np.atleast_1d(spreads)
+            for L in np.atleast_1d(sizes)]
+    nreal = {s: (int(clean_chains) if s == 0 else int(realisations)) for _, s, _ in grid}
+    devs = {L: dataclasses.replace(d, L=L) for _, _, L in grid}
+    calls = [c for T, s, L in grid for c in disorder_calls(devs[L], T, s, nreal[s], run, seed)]
+    engine.compute(calls, client, progress=bool(progress))
+    return {(T, s, L): disorder_point(devs[L], T, s, nreal[s], run, seed) for T, s, L in grid}

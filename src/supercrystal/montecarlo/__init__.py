@@ -17,12 +17,15 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
                  coexistence voltage and the jump at any temperature, errors over independent runs
     thermo       grand potentials by thermodynamic integration, the equilibrium step V*, its jump,
                  the end of the first-order line; exact enumeration for the tests
+    disorder     quenched size disorder at scale: the window widened with the spread of E_q, each
+                 realisation's jump, its detection floor and tau at the step, the statistics over
+                 realisations and the trend of the jump with the sample size
     width        the resolved 10-90 % width of the step from phase-restricted branches
     equilibrium  nu at one (V, T) by replica exchange, with tau and the swap statistics: the unit of work
                  of the distributed sweeps (supercrystal.engine)
     gate_layer   the contrast of Fig. 3: one NC layer under a planar metal gate, on the same engine
     curves       charging curves nu(V), C(V) in volts: the quantitative Fig. 4
-    runs         device and run parameters, one realisation's curve, disorder statistics, the end of
+    runs         device and run parameters, one realisation's curve, the end of
                  cooperativity and the resolved width (computed; the cached runs and the loops over
                  temperatures, spreads and realisations are tasks of supercrystal.book.tasks)
     polar        beyond the paper: polarizable NC cores (the Green's function of dielectric spheres as the
@@ -47,13 +50,16 @@ from supercrystal.montecarlo.replicas import (ReplicaRun, coexistence_ladder, ph
 from supercrystal.montecarlo.reweight import Reweighted, combine
 from supercrystal.montecarlo.thermo import (BETA_ISING, Transition, anchor_cycle, anchor_omega, anchored,
                                             exact_distribution, exact_omega, first_order_end, sweep, transition)
+from supercrystal.montecarlo.disorder import (DISORDER_RUN, DisorderPoint, SampleStep, SizeTrend,
+                                               disorder_point, disorder_window, eq_spread, sample_step,
+                                               size_trend)
 from supercrystal.montecarlo.width import BranchWidth, branch_width, equilibrium_width, restricted_branch
 from supercrystal.montecarlo.equilibrium import EquilibriumPoint, equilibrium_point
 from supercrystal.montecarlo.gate_layer import gate_layer_model, gate_onset
 from supercrystal.montecarlo.curves import ChargingCurve, charging_curve
 from supercrystal.montecarlo.runs import (T_END_GRID_UNIT, T_END_RUN, WIDTH_SEEDS, CooperativityEnd,
-                                          DeviceParams, DisorderAverage, PeakMap, PeakWidth, RunParams,
-                                          cooperativity_end_fit, disorder_statistics, end_grid_kelvin,
+                                          DeviceParams, PeakWidth, RunParams,
+                                          cooperativity_end_fit, end_grid_kelvin,
                                           run_curve, run_peak_width)
 
 __all__ = [
@@ -75,6 +81,9 @@ __all__ = [
     # thermo
     "BETA_ISING", "Transition", "anchor_cycle", "anchor_omega", "anchored", "exact_distribution", "exact_omega",
     "first_order_end", "sweep", "transition",
+    # disorder
+    "DISORDER_RUN", "DisorderPoint", "SampleStep", "SizeTrend", "disorder_point", "disorder_window",
+    "eq_spread", "sample_step", "size_trend",
     # width
     "BranchWidth", "branch_width", "equilibrium_width", "restricted_branch",
     # equilibrium
@@ -84,7 +93,7 @@ __all__ = [
     # curves
     "ChargingCurve", "charging_curve",
     # runs
-    "T_END_GRID_UNIT", "T_END_RUN", "WIDTH_SEEDS", "CooperativityEnd", "DeviceParams", "DisorderAverage",
-    "PeakMap", "PeakWidth", "RunParams", "cooperativity_end_fit", "disorder_statistics", "end_grid_kelvin",
+    "T_END_GRID_UNIT", "T_END_RUN", "WIDTH_SEEDS", "CooperativityEnd", "DeviceParams",
+    "PeakWidth", "RunParams", "cooperativity_end_fit", "end_grid_kelvin",
     "run_curve", "run_peak_width",
 ]

@@ -1,8 +1,8 @@
 """Monte Carlo runs of a device, in volts and kelvin: the computations behind Sec. V's figures.
 
 The physical inputs (:class:`DeviceParams`) and the Monte Carlo effort (:class:`RunParams`) of a run;
-one disorder realisation's charging curve (:func:`run_curve`, Fig. 4) and the statistics of several over
-quenched size disorder (:func:`disorder_statistics`, Eq. 13); the end of cooperativity, Sec. V's
+one disorder realisation's charging curve (:func:`run_curve`, Fig. 4; the statistics over many
+realisations and sample sizes are :mod:`supercrystal.montecarlo.disorder`'s); the end of cooperativity, Sec. V's
 W ~ 5 k_B T computed from the jump versus temperature (:func:`cooperativity_end_fit`); the resolved width
 of the room-temperature step (:func:`run_peak_width`).  Everything here computes; the cached runs the
 chapters and claims share (and the loops over temperatures, spreads and realisations) are the tasks of
@@ -76,47 +76,6 @@ def run_curve(dev: DeviceParams, T_kelvin: float, spread: float = 0.0, realisati
                           run.n_measure, seed + 1000 * realisation, run.anchor)
 
 
-@dataclass(frozen=True)
-class DisorderAverage:
-    """Averages over quenched size-disorder realisations (Sec. V, Eq. 13): mean and standard error of
-    the mean of the jump, the 10-90 % width (mV), the step voltage (V) and the peak height (1/V);
-    ``curves`` the individual realisations."""
-
-    spread: float
-    T_kelvin: float
-    jump: float
-    jump_err: float
-    width_mV: float
-    width_mV_err: float
-    V_star: float
-    V_star_err: float
-    height: float
-    height_err: float
-    curves: tuple
-
-
-def disorder_statistics(curves, spread: float, T_kelvin: float) -> DisorderAverage:
-    """Mean and standard error of the mean over the disorder realisations ``curves`` (one curve: its
-    own V* error, and zero spread for the rest)."""
-    cs = tuple(curves)
-    if not cs:
-        raise ValueError("curves must hold at least one realisation")
-
-    def ms(x):
-        x = np.asarray(x, float)
-        return float(np.mean(x)), float(np.std(x, ddof=1) / np.sqrt(len(x))) if len(x) > 1 else 0.0
-
-    j, je = ms([c.jump for c in cs])
-    w, we = ms([c.width_mV for c in cs])
-    v, ve = ms([c.V_star for c in cs])
-    if len(cs) == 1:
-        ve = cs[0].V_star_err
-    h, he = ms([c.height for c in cs])
-    return DisorderAverage(spread=float(spread), T_kelvin=float(T_kelvin), jump=j, jump_err=je,
-                           width_mV=w, width_mV_err=we, V_star=v, V_star_err=ve, height=h,
-                           height_err=he, curves=cs)
-
-
 #: Temperatures around the end of cooperativity, k_B T in e^2/(eps b) (lowest, highest, number):
 #: k_B T_c is about 0.095 e^2/(eps b) for both pore kinds' gains, whatever E_q (260-400 K by default).
 T_END_GRID_UNIT = (0.078, 0.12, 8)
@@ -171,22 +130,6 @@ def cooperativity_end_fit(dev: DeviceParams, T_grid, jumps, fit_min: float = 0.2
                             W_over_kT=float(collective_gain(dev.pore) / kt),
                             T_zero=float(zero[0]) if len(zero) else float("nan"), temperatures=T_grid,
                             jumps=js)
-
-
-@dataclass(frozen=True, eq=False)
-class PeakMap:
-    """Jump, 10-90 % width (mV) and continuous peak height of C/(eN) (1/V) over a grid of temperature
-    (K) and size spread, each the mean over disorder realisations with its standard error (shape
-    (len(T_kelvin), len(spreads)))."""
-
-    T_kelvin: np.ndarray
-    spreads: np.ndarray
-    jump: np.ndarray
-    jump_err: np.ndarray
-    width_mV: np.ndarray
-    width_mV_err: np.ndarray
-    height: np.ndarray
-    height_err: np.ndarray
 
 
 #: Independent chains of the resolved room-temperature width (:func:`peak_width`): the chapter's and
