@@ -1,6 +1,6 @@
 """Test-session settings.  One BLAS thread (as ``make test`` sets too): the multipole solver does many
 small matrix products, which a threaded OpenBLAS slows down many-fold on a loaded 2-core machine.  This
 only takes effect when pytest is run directly and numpy has not been imported yet."""
-import os
+from supercrystal.threads import single_thread_blas
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+single_thread_blas()

@@ -117,3 +117,21 @@ def test_installed_script_in_a_subprocess():
     out = subprocess.run([exe, "voltages", *CDSE, "--e-ion-ev", "-1e-1", "--format", "json"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and _finite_json(out.stdout)["V1"] > 0
+
+
+def test_the_command_line_and_the_runner_run_on_one_blas_thread():
+    """Reproducible results (supercrystal.threads): the command line sets one BLAS thread before numpy loads,
+    the runner for its kernels; a value the caller set is kept."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import supercrystal.cli, os, numpy; print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1"]
+    out = subprocess.run([sys.executable, "-c", code], env=dict(env, OMP_NUM_THREADS="2"), capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.split() == ["1", "2"]
+    from supercrystal.book import runner
+    assert runner.single_thread_blas.__module__ == "supercrystal.threads"

@@ -29,11 +29,15 @@ import json
 import math
 import sys
 
-from supercrystal import inputs
-from supercrystal.book import claims
-from supercrystal.paths import NotACheckoutError
-from supercrystal.semiconductor import energies
-from supercrystal.semiconductor.materials import material as lookup_material
+from supercrystal.threads import single_thread_blas
+
+single_thread_blas()  # before numpy loads (supercrystal.threads: reproducible results)
+
+from supercrystal import inputs  # noqa: E402
+from supercrystal.book import claims  # noqa: E402
+from supercrystal.paths import NotACheckoutError  # noqa: E402
+from supercrystal.semiconductor import energies  # noqa: E402
+from supercrystal.semiconductor.materials import material as lookup_material  # noqa: E402
 
 
 def _finite(why: str, **values) -> None:

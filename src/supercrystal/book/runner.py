@@ -54,6 +54,7 @@ from supercrystal.book.sources import chapters
 from supercrystal.book.notebooks import same_notebook
 from supercrystal.book.paramfiles import ParameterFileError, read_parameter_file
 from supercrystal.paths import NotACheckoutError, book_root, build_dir
+from supercrystal.threads import single_thread_blas
 
 
 #: Environment of the chapters' kernels, unless already set: one BLAS thread (the multipole solver does
@@ -558,6 +559,7 @@ def _select(names: list[str], root: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    single_thread_blas()  # the kernels and prefetch workers inherit it: reproducible results
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--worker"] and len(argv) == 2:
         return _worker_main(argv[1])
