@@ -157,3 +157,12 @@ def test_converged_pair_error_is_the_size_of_the_actual_error():
     assert s.paper_error < 1e-7
     eight = metal.single_pair("sc", 1.0).paper
     assert 3e-5 < s.paper_limit - eight < 8e-5
+
+
+@pytest.mark.parametrize("rho", [0.7, 0.8, 0.9])
+def test_the_default_filled_order_converges_to_its_stated_bound(rho):
+    """filled_default_order's docstring: within 1e-7 e^2/b of ten orders more (rho = 0.8 is the worst case,
+    4.5e-8)."""
+    n = metal.filled_default_order(rho)
+    e = metal.filled_lattice("fcc", rho, order=n).energy
+    assert abs(e - metal.filled_lattice("fcc", rho, order=n + 10).energy) < 1e-7
