@@ -4,3 +4,22 @@ only takes effect when pytest is run directly and numpy has not been imported ye
 from supercrystal.threads import single_thread_blas
 
 single_thread_blas()
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def book_figure_style():
+    """The book's matplotlib style (``figures.setup``) for one test, restored afterwards, figures closed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from supercrystal.book import figures
+
+    with matplotlib.rc_context():
+        figures.setup()
+        yield
+    plt.close("all")

@@ -17,12 +17,7 @@ import pytest  # noqa: E402
 from supercrystal.book import figures  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _style():
-    with matplotlib.rc_context():
-        figures.setup()
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("book_figure_style")  # tests/conftest.py
 
 
 def _figure(width=5.0, fontsize=None):

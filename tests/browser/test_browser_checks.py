@@ -18,12 +18,7 @@ from test_browser import axis_problems  # noqa: E402
 from supercrystal.book import figures  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _style():
-    with matplotlib.rc_context():
-        figures.setup()
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("book_figure_style")  # tests/conftest.py
 
 
 def test_a_numeric_plot_passes():
