@@ -129,6 +129,39 @@ def test_refresh_fills_the_seed_with_what_it_lacks(tmp_path, monkeypatch):
     assert {e.status for e in cache.seed_status(data / "cache")} == {"current"}
 
 
+def test_the_production_archive_is_read_never_computed_nor_copied_into_the_seed(user_cache, monkeypatch):
+    """A production result lives in data/production (committed): a book build reads it there, a refresh of the
+    seed does not copy it into the seed, cached_only never computes, and archive() copies a computed result."""
+    from supercrystal import engine
+
+    call = (tasks.nearest_shell_pair, dict(lattice="sc", rho=0.3, order=11))
+    with pytest.raises(cache.NotArchived, match="1 of 1 results .nearest_shell_pair. are not held"):
+        engine.compute([call], cached_only=True)
+    assert not list(user_cache.glob("*.npz")), "cached_only computed something"
+    value = engine.compute([call])[0]  # computed into the user cache
+    assert cache.archive([call]) == 1 and cache.archive([call]) == 0  # the second time it is there already
+    shutil.rmtree(user_cache)
+    tasks.nearest_shell_pair._memo.clear()
+    monkeypatch.setenv("SUPERCRYSTAL_REFRESH_CACHE", "1")
+    again, prov = tasks.nearest_shell_pair.run(**call[1])
+    assert again == value and prov.cached and Path(prov.cache_file).parent == cache.archive_dir()
+    assert not list(cache.seed_dir().glob("*.npz")), "a refresh copied an archived result into the seed"
+    assert engine.compute([call], cached_only=True)[0] == value
+    assert [e.status for e in cache.seed_status(cache.archive_dir())] == ["current"]
+    with pytest.raises(cache.NotArchived, match="not computed"):
+        cache.archive([(tasks.nearest_shell_pair, dict(lattice="sc", rho=0.33, order=11))])
+
+
+def test_every_production_archive_entry_matches_the_current_code():
+    """The archive (data/production) is bound to the code like the seed: a change to the Monte Carlo code makes
+    its entries stale, and then `make production` must run again before the commit lands."""
+    folder = cache.archive_dir()
+    entries = cache.seed_status(folder) if folder.is_dir() else []
+    bad = [f"{e.status}: {e.path.name} ({e.task})" for e in entries if e.status != "current"]
+    assert not bad, (f"{len(bad)} production archive entries do not match the code; renew them with "
+                     f"`{cache.ARCHIVE_COMMAND}`:\n" + "\n".join(bad[:40]))
+
+
 # --------------------------------------------------------------------------- fingerprints follow the code
 FINGERPRINTS = """
 import json

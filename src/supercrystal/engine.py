@@ -81,13 +81,19 @@ def client(workers: int | None = None, scheduler: str | None = None) -> Iterator
         cluster.close()
 
 
-def compute(calls, client=None, progress: bool = False) -> list:
+def compute(calls, client=None, progress: bool = False, cached_only: bool = False) -> list:
     """Results of the task ``calls`` ((task, kwargs) pairs) in their order: from the cache where held, the
     rest computed on the Dask ``client`` (None: in this process, one after the other), stored in the
-    cache, then read back.  ``progress``: a tqdm bar on stderr over the computed calls.  Raises
-    RuntimeError when a worker ran other code (another fingerprint)."""
+    cache, then read back.  ``progress``: a tqdm bar on stderr over the computed calls.  ``cached_only``:
+    compute nothing; raise :class:`supercrystal.book.cache.NotArchived` (saying how many are missing) unless
+    every result is held (a production run read by a book build).  Raises RuntimeError when a worker ran
+    other code (another fingerprint)."""
     calls = [(t, dict(kw)) for t, kw in calls]
     todo = [(t, kw) for t, kw in calls if not t.available(**kw)]
+    if todo and cached_only:
+        names = sorted({t.name for t, _ in todo})
+        raise cache.NotArchived(f"{len(todo)} of {len(calls)} results ({', '.join(names)}) are not held for the current "
+                          f"code: compute them with `{cache.ARCHIVE_COMMAND}` (hours) or drop cached_only")
     seen, unique = set(), []
     for t, kw in todo:  # the same call twice is computed once
         k = t.key(t.params(**kw), t.fingerprint())

@@ -21,7 +21,13 @@ Where results live
 * the **seed**, ``data/cache/`` of the repository: committed, read-only in normal use, so that a fresh clone and
   CI build the book without recomputing the slow results;
 * the **user cache**: ``SUPERCRYSTAL_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/supercrystal`` (default
-  ``~/.cache/supercrystal``): every new result goes there.
+  ``~/.cache/supercrystal``): every new result goes there;
+* the **production archive**, ``data/production/`` of the repository: committed results of the CPU-hours runs of
+  ``make production`` (:func:`archive` copies them there).  Read like the seed, never written by a book build;
+  a chapter asks for them with :func:`supercrystal.engine.compute`'s ``cached_only``, so that a cold build
+  never starts hours of computing (:class:`NotArchived` instead).  The same fingerprints bind them to the code:
+  ``python -m supercrystal.book.cache status`` checks them too, and a change to the code they depend on makes
+  them stale until ``make production`` runs again.
 
 ``SUPERCRYSTAL_REFRESH_CACHE=1`` (``make refresh-seed``) is the one way to write the seed: every result the
 book asks for that the seed lacks for the current code is computed (or copied from the user cache, where a
@@ -66,6 +72,20 @@ _PACKAGE = "supercrystal"
 def seed_dir() -> Path:
     """The committed, read-only seed of slow results (``data/cache``)."""
     return data_dir() / "cache"
+
+
+def archive_dir() -> Path:
+    """The committed archive of the production runs (``data/production``; see the module docstring)."""
+    return data_dir() / "production"
+
+
+def _folders() -> tuple[Path, ...]:
+    """Where results are looked up, in order: the user cache, the seed, the production archive."""
+    return user_dir(), seed_dir(), archive_dir()
+
+
+class NotArchived(LookupError):
+    """A result asked for from the caches only (a production run's) is held by none of them for this code."""
 
 
 def user_dir() -> Path:
@@ -307,11 +327,22 @@ class Task:
         key = self.key(params, fp)
         if key in self._memo:
             return True
-        for folder in (user_dir(), seed_dir()):
+        for folder in _folders():
             path = folder / f"{key}.npz"
             if path.exists() and self._read(path, params, fp, quiet=True) is not None:
                 return True
         return False
+
+    def held_path(self, *args, **kwargs) -> Path | None:
+        """The verified file holding a call's result (user cache, seed or archive, in that order), or None."""
+        params = self.params(*args, **kwargs)
+        fp = self.fingerprint()
+        key = self.key(params, fp)
+        for folder in _folders():
+            path = folder / f"{key}.npz"
+            if path.exists() and self._read(path, params, fp, quiet=True) is not None:
+                return path
+        return None
 
     # ---- call
     def __call__(self, *args, **kwargs):
@@ -331,12 +362,12 @@ class Task:
             return result, prov
         to_seed = writing_seed()
         found = None
-        for folder in (user_dir(), seed_dir()):
+        for folder in _folders():
             path = folder / f"{key}.npz"
             if path.exists():
                 found = self._read(path, params, fp)
                 if found is not None:
-                    if to_seed and folder != seed_dir():  # the seed gets a copy of a valid user result
+                    if to_seed and folder == user_dir():  # the seed gets a copy of a valid user result
                         path = _copy_into(path, seed_dir()) or path
                     prov = Provenance(self.name, pjson, key not in _BUILT_HERE, str(path), fp,
                                       time.perf_counter() - t0, self._read_seconds)
@@ -474,6 +505,28 @@ def _copy_into(path: Path, folder: Path) -> Path | None:
     return target
 
 
+def archive(calls, folder: Path | None = None) -> int:
+    """Copy the cache files of the task ``calls`` ((task, kwargs) pairs, computed) into the production archive
+    (``folder``, default :func:`archive_dir`); the number of files copied.  Raises :class:`NotArchived` when a
+    call's result is held nowhere (compute it first)."""
+    folder = folder or archive_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    copied = 0
+    for t, kw in calls:
+        params, fp = t.params(**kw), t.fingerprint()
+        held = folder / f"{t.key(params, fp)}.npz"
+        if held.exists() and t._read(held, params, fp, quiet=True) is not None:
+            continue  # archived already
+        path = t.held_path(**kw)
+        if path is None:
+            raise NotArchived(f"{t.name}({json.dumps(t.params(**kw), sort_keys=True)}) is not computed: nothing to "
+                              "archive")
+        if _copy_into(path, folder) is None:
+            raise OSError(f"cannot write the archive folder {folder}")
+        copied += 1
+    return copied
+
+
 def task(fn: Callable) -> Task:
     """Make ``fn`` a cached :class:`Task` (its name is the task's name; it must be unique)."""
     if fn.__name__ in _REGISTRY and _REGISTRY[fn.__name__].fn.__module__ != fn.__module__:
@@ -520,6 +573,7 @@ def seed_status(folder: Path | None = None) -> list[SeedEntry]:
 
 
 REFRESH_COMMAND = "make refresh-seed"
+ARCHIVE_COMMAND = "make production"
 
 #: measured compute times of the slow tasks (committed; read by the book's "Rerun this book" page)
 TIMES_FILE = "compute_times.json"
@@ -566,7 +620,8 @@ def update_times(path: Path | None = None, folders=None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m supercrystal.book.cache status|prune|times``: the seed against the current code; ``times``
+    """``python -m supercrystal.book.cache status|prune|times``: the seed and the production archive against the
+    current code (prune deletes what no longer matches); ``times``
     merges the compute times the cache files record into data/compute_times.json."""
     import argparse
 
@@ -578,16 +633,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{data_dir() / TIMES_FILE}: {len(data['tasks'])} tasks")
         return 0
     entries = seed_status()
-    bad = [e for e in entries if e.status != "current"]
+    archived = seed_status(archive_dir()) if archive_dir().is_dir() else []
+    bad = [e for e in entries + archived if e.status != "current"]
     for e in bad:
         print(f"{e.status}: {e.path.name} ({e.task} {json.dumps(e.params, sort_keys=True)})")
     if args.action == "prune":
         for e in bad:
             e.path.unlink()
-        print(f"pruned {len(bad)} of {len(entries)} seed entries")
+        print(f"pruned {len(bad)} of {len(entries) + len(archived)} seed and archive entries")
         return 0
-    print(f"{len(entries) - len(bad)} of {len(entries)} seed entries match the code"
-          + (f"; refresh with: {REFRESH_COMMAND}" if bad else ""))
+    stale_archive = [e for e in archived if e.status != "current"]
+    print(f"{len(entries) - len(bad) + len(stale_archive)} of {len(entries)} seed entries match the code"
+          + (f"; refresh with: {REFRESH_COMMAND}" if len(bad) > len(stale_archive) else ""))
+    if archived:
+        print(f"{len(archived) - len(stale_archive)} of {len(archived)} production archive entries match the code"
+              + (f"; renew with: {ARCHIVE_COMMAND}" if stale_archive else ""))
     return 1 if bad else 0
 
 

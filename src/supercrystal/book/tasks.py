@@ -495,14 +495,16 @@ def fss_calls(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: int = 
 
 
 def end_point_study(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: int = 3000, sweeps: int = 2,
-                    pilots: int = 2, seed: int = 0, client=None, progress: bool = False):
+                    pilots: int = 2, seed: int = 0, client=None, progress: bool = False, cached_only: bool = False):
     """Every :func:`fss_calls` result (through :func:`supercrystal.engine.compute`: from the cache where held,
-    else computed here or on the Dask ``client``), gathered into :class:`supercrystal.montecarlo.scaling.Study`."""
+    else computed here or on the Dask ``client``; ``cached_only``: never computed, raising
+    :class:`~supercrystal.book.cache.NotArchived` if any is missing), gathered into
+    :class:`supercrystal.montecarlo.scaling.Study`."""
     from supercrystal import engine
     from supercrystal.montecarlo import scaling
 
     calls = fss_calls(dev, kTs, sizes, seeds, n_equil, n_measure, sweeps, pilots, seed)
-    results = engine.compute(calls, client=client, progress=progress)
+    results = engine.compute(calls, client=client, progress=progress, cached_only=cached_only)
     runs: dict = {}
     for (_, kw), res in zip(calls, results):
         runs.setdefault(kw["L"], []).append(res)
