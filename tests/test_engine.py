@@ -28,7 +28,11 @@ def test_one_and_two_workers_print_identical_json(tmp_path, monkeypatch, capsys)
         _fresh(monkeypatch, tmp_path / f"cache{n}")
         assert cli.main(["mc", *SMALL, "--workers", str(n), "--format", "json"]) == 0
         out[n] = capsys.readouterr().out
-        assert len(list((tmp_path / f"cache{n}").glob("mc_equilibrium_point-*.npz"))) == 2
+        files = list((tmp_path / f"cache{n}").glob("mc_equilibrium_point-*.npz"))
+        assert len(files) == 2
+        for f in files:  # a worker's result records its compute time like a local one (the cost of production)
+            with np.load(f) as z:
+                assert json.loads(str(z["__meta__"]))["seconds"] > 0
     assert out[1] == out[2]
     rec = json.loads(out[1])
     assert rec["volts"] == [0.36, 0.38] and len(rec["nu"]) == len(rec["tau"]) == 2

@@ -40,12 +40,12 @@ from supercrystal.book import cache
 
 
 def _work(name: str, kwargs: dict):
-    """Worker side: the task call's (result, fingerprint of the code that computed it)."""
+    """Worker side: the task call's (result, fingerprint of the code that computed it, compute seconds)."""
     from supercrystal.book import tasks  # noqa: F401 - defines every task in the worker process
 
     t = cache.registry()[name]
     result, prov = t.run(**kwargs)
-    return result, prov.fingerprint
+    return result, prov.fingerprint, prov.compute_seconds
 
 
 @contextmanager
@@ -111,12 +111,12 @@ def compute(calls, client=None, progress: bool = False, cached_only: bool = Fals
             done = tqdm(done, total=len(futures), file=sys.stderr, desc="Monte Carlo tasks")
         for fut in done:
             t, kw = futures[fut]
-            result, fp = fut.result()
+            result, fp, seconds = fut.result()
             if fp != t.fingerprint():
                 raise RuntimeError(f"a worker computed {t.name} with other code (fingerprint {fp}, here "
                                    f"{t.fingerprint()}): install the same commit on every worker")
             if not t.available(**kw):
-                t.store(result, **kw)
+                t.store(result, **kw, seconds=seconds)
     elif unique:
         it = unique
         if progress:

@@ -385,16 +385,17 @@ class Task:
         _record(prov)
         return result, prov
 
-    def store(self, result, *args, **kwargs) -> Path | None:
+    def store(self, result, *args, seconds: float | None = None, **kwargs) -> Path | None:
         """Put the result of a call computed elsewhere (a worker of :mod:`supercrystal.engine`, which
         checked that it ran this code: the same fingerprint) into this process's cache under the call's key
-        (the user cache, or the seed under ``SUPERCRYSTAL_REFRESH_CACHE=1``); the written path or None."""
+        (the user cache, or the seed under ``SUPERCRYSTAL_REFRESH_CACHE=1``), with the ``seconds`` it took to
+        compute; the written path or None."""
         params = self.params(*args, **kwargs)
         fp = self.fingerprint()
         key = self.key(params, fp)
         target = seed_dir() if writing_seed() else user_dir()
         _BUILT_HERE.add(key)
-        return self._write(target / f"{key}.npz", result, params, fp)
+        return self._write(target / f"{key}.npz", result, params, fp, seconds)
 
     def _read(self, path: Path, params: dict, fp: str, quiet: bool = False):
         warn = (lambda message: None) if quiet else _warn
