@@ -502,21 +502,39 @@ def disorder_floor(claim_id: str) -> float | None:
 
 
 @functools.lru_cache(maxsize=1)
-def mc_end_point(seed: int = 0, T_room: float = SEC5_T_K, scale: str = "book"):
+def mc_end_point(seed: int = 0, T_room: float = SEC5_T_K, scale: str | None = None):
     """(study, kelvin per e^2/(eps b) of k_B T) of the chapter's finite-size-scaling study of the end of
     cooperativity (:func:`supercrystal.book.tasks.end_point_study` at ``montecarlo.fss.SETTINGS[scale]``, the
-    ladder with ``T_room`` added), on Sec. V's device (cached tasks shared with the chapter)."""
+    ladder with ``T_room`` added), on Sec. V's device (cached tasks shared with the chapter).  ``scale``:
+    "book" (computed if missing), "production" (read from the production archive only:
+    :class:`~supercrystal.book.cache.NotArchived` if it is not there), or None: :func:`mc_end_point_scale`."""
     from supercrystal import montecarlo as mc
     from supercrystal.book import tasks
     from supercrystal.units import kT_ev
 
+    scale = mc_end_point_scale(seed, T_room) if scale is None else scale
     dev = mc.DeviceParams()
     cfg = mc.fss.SETTINGS[scale]
     unit = dev.model().unit_ev
     kts = mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / unit])
     study = tasks.end_point_study(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"],
-                                  cfg["sweeps"], cfg["pilots"], seed)
+                                  cfg["sweeps"], cfg["pilots"], seed, cached_only=scale == "production")
     return study, unit / kT_ev(1.0)
+
+
+def mc_end_point_scale(seed: int = 0, T_room: float = SEC5_T_K) -> str:
+    """"production" when every result of the production end-point study (``make production``) is held for the
+    current code (the committed archive), else "book" (the scale a cold build computes)."""
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
+    from supercrystal.units import kT_ev
+
+    dev = mc.DeviceParams()
+    cfg = mc.fss.SETTINGS["production"]
+    kts = mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / dev.model().unit_ev])
+    calls = tasks.fss_calls(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"], cfg["sweeps"],
+                            cfg["pilots"], seed)
+    return "production" if all(t.available(**kw) for t, kw in calls) else "book"
 
 
 def _mc_tc() -> tuple[float, float]:
@@ -527,10 +545,13 @@ def _mc_tc() -> tuple[float, float]:
 def _mc_tc_note(value, error) -> str:
     from supercrystal import montecarlo as mc
 
-    study, kelvin = mc_end_point()
+    scale = mc_end_point_scale()
+    study, kelvin = mc_end_point(scale=scale)
     e = study.end
     dev = mc.DeviceParams()
-    return (f"crossing of the Binder cumulants of nu at the equal-weight voltage for L = {e.pairs[-1][0]} and "
+    where = ("production study (make production; read from data/production)" if scale == "production" else
+             "book-scale study (the production study is not archived for this code)")
+    return (f"{where}: crossing of the Binder cumulants of nu at the equal-weight voltage for L = {e.pairs[-1][0]} and "
             f"{e.pairs[-1][1]} ({4 * e.pairs[-1][1] ** 3} NCs; replica exchange along the coexistence line, sizes "
             f"L = {', '.join(str(x) for x in study.sizes)}, {study.seeds} seeds each, {study.sweeps} sweeps per "
             f"temperature), {dev.material} a = {dev.a_nm:g} nm, b = {dev.b_nm:g} nm, eps_i = {dev.eps_liquid:g}, "
