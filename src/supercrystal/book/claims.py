@@ -518,7 +518,8 @@ def mc_end_point(seed: int = 0, T_room: float = SEC5_T_K, scale: str | None = No
     unit = dev.model().unit_ev
     kts = mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / unit])
     study = tasks.end_point_study(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"],
-                                  cfg["sweeps"], cfg["pilots"], seed, cached_only=scale == "production")
+                                  cfg["sweeps"], cfg["pilots"], seed, cached_only=scale == "production",
+                                  series=scale == "book")
     return study, unit / kT_ev(1.0)
 
 

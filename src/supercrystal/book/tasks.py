@@ -495,20 +495,67 @@ def fss_calls(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: int = 
 
 
 def end_point_study(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: int = 3000, sweeps: int = 2,
-                    pilots: int = 2, seed: int = 0, client=None, progress: bool = False, cached_only: bool = False):
+                    pilots: int = 2, seed: int = 0, client=None, progress: bool = False, cached_only: bool = False,
+                    series: bool = False):
     """Every :func:`fss_calls` result (through :func:`supercrystal.engine.compute`: from the cache where held,
     else computed here or on the Dask ``client``; ``cached_only``: never computed, raising
     :class:`~supercrystal.book.cache.NotArchived` if any is missing), gathered into
-    :class:`supercrystal.montecarlo.scaling.Study`."""
+    :class:`supercrystal.montecarlo.scaling.Study`.  ``series``: the runs of :func:`mc_mixing_run` instead (the
+    same chains and statistics, their series kept for :func:`mixing_study`; the book scale)."""
     from supercrystal import engine
     from supercrystal.montecarlo import scaling
 
     calls = fss_calls(dev, kTs, sizes, seeds, n_equil, n_measure, sweeps, pilots, seed)
+    if series:
+        calls = [(mc_mixing_run, kw) for _, kw in calls]
     results = engine.compute(calls, client=client, progress=progress, cached_only=cached_only)
     runs: dict = {}
     for (_, kw), res in zip(calls, results):
         runs.setdefault(kw["L"], []).append(res)
     return scaling.study(np.asarray(calls[0][1]["kTs"]), runs)
+
+
+@task
+def mc_mixing_run(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str, e_ion_ev: float,
+                  gap_nm: float, kTs: tuple, n_equil: int, n_measure: int, sweeps: int, pilots: int,
+                  seed: int) -> dict:
+    """The run of :func:`mc_fss_run` with the same arguments (the same chains: :func:`point_seed` of the same
+    parameters), its series kept (:func:`supercrystal.montecarlo.mixing.coexistence_run`): :func:`mc_fss_run`'s
+    result (the rung statistics from every sweep, bit for bit) plus, at the end of each segment, N_el (int16) and
+    H (float32) for the field-mixing analysis, and n_nc."""
+    from supercrystal.montecarlo import mixing
+
+    params = dict(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
+                  e_ion_ev=e_ion_ev, gap_nm=gap_nm, kTs=[float(k) for k in kTs], n_equil=n_equil,
+                  n_measure=n_measure, sweeps=sweeps, pilots=pilots, seed=seed)
+    dev = montecarlo.DeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
+                                  e_ion_ev=e_ion_ev, gap_nm=gap_nm)
+    r = mixing.coexistence_run(dev.model(), np.asarray(kTs, float), n_equil, n_measure, sweeps, pilots,
+                               seed=point_seed(params))
+    if r.n_series.max() > np.iinfo(np.int16).max:
+        raise ValueError(f"L = {L}: N_el up to {r.n_series.max()} does not fit the stored int16 series")
+    st = montecarlo.fss.rung_statistics(r)
+    out = {f.name: np.asarray(getattr(st, f.name)) for f in dataclasses.fields(st)}
+    out.update(acceptance=np.asarray(r.acceptance), n_nc=np.asarray(r.n_nc),
+               n=r.n_series[:, sweeps - 1::sweeps].astype(np.int16),
+               e=r.e_series[:, sweeps - 1::sweeps].astype(np.float32))
+    return out
+
+
+def mixing_study(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: int = 3000, sweeps: int = 2,
+                 pilots: int = 2, seed: int = 0, client=None, progress: bool = False):
+    """:class:`supercrystal.montecarlo.mixing.MixedStudy` of the :func:`mc_mixing_run` of every size and seed
+    (the calls of :func:`fss_calls` with the series kept), through :func:`supercrystal.engine.compute`."""
+    from supercrystal import engine
+    from supercrystal.montecarlo import mixing
+
+    calls = [(mc_mixing_run, kw) for _, kw in fss_calls(dev, kTs, sizes, seeds, n_equil, n_measure, sweeps, pilots,
+                                                        seed)]
+    results = engine.compute(calls, client=client, progress=progress)
+    runs: dict = {}
+    for (_, kw), res in zip(calls, results):
+        runs.setdefault(kw["L"], []).append(res)
+    return mixing.mixed_study(runs)
 
 
 # --------------------------------------------------------------------------- Sec. V: size disorder at scale (issue 13)
