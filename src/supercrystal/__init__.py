@@ -10,6 +10,8 @@ Physics
     semiconductor.wavefunction  Eq. (1)-(2): the 1s electron, confinement, 1s-1s repulsion
     semiconductor.energies  Eqs. (3)-(12): single-pair and filled energies, V1 and V2
     semiconductor.fluctuations  Sec. V estimates: W versus k_B T (Eq. 13), size disorder
+    semiconductor.polarization, polar_levels  beyond the paper: polarizable cores, Sec. III's levels with them
+    semiconductor.phonons   optical phonons of the core (data/phonons.csv): static or optical epsilon
     charging.capacitors     Sec. I: the series capacitor between gate and super-crystal
     charging.dipoles        Sec. II: dipole lattice sums, rock-salt capacitor and the Fig. 3 layer
     spheres.harmonics       real spherical harmonics, sphere quadratures, Wigner matrices (by recursion)

@@ -28,6 +28,12 @@ peaks of C(V) (Fig. 4 is a schematic).  This package computes it, in modules rea
     runs         device and run parameters, one realisation's curve, the end of
                  cooperativity and the resolved width (computed; the cached runs and the loops over
                  temperatures, spreads and realisations are tasks of supercrystal.book.tasks)
+    fss          the end point of the first-order line by finite-size scaling: replica exchange along the
+                 coexistence line, the equal-weight voltage, the Binder cumulant and the equilibrium jump
+    scaling      the analysis of fss: crossings of the cumulants, T_c with its errors (NOT imported here:
+                 the cached runs of fss do not depend on it)
+    mixing       field mixing at the end point: the order parameter nu - s u, its cumulant (NOT imported
+                 here, for the same reason: ``from supercrystal.montecarlo import mixing``)
     polar        beyond the paper: polarizable NC cores (the Green's function of dielectric spheres as the
                  pair table, Sigma_1, E_r(kappa)); NOT imported here, so that the uniform model's code
                  fingerprint holds no sphere solver: ``from supercrystal.montecarlo import polar``
