@@ -133,3 +133,19 @@ def test_production_calls_and_bad_input(capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "sizes" in err[0]
     assert [kw["L"] for _, kw in production.study_calls(sizes=[3, 4])] == [4] * cfg["seeds"] + [3] * cfg["seeds"]
+
+
+def test_the_committed_chapter_shows_the_production_study_exactly_when_it_is_archived():
+    """Sec. V's end-point figure is the production study when the archive holds all of it for the current code,
+    else the book scale (its figure data record which): a chapter not re-executed after `make production`, or
+    an archive gone stale, fails here."""
+    import json
+
+    from supercrystal.book import claims
+    from supercrystal.paths import data_dir
+
+    head = (data_dir() / "figures" / "sec5_monte_carlo" / "cooperativity_end.csv").read_text().splitlines()
+    params = json.loads(next(line for line in head if line.startswith("# params: "))[len("# params: "):])
+    assert params["scale"] == claims.mc_end_point_scale()
+    cfg = fss.SETTINGS[params["scale"]]
+    assert params["n_measure"] == cfg["n_measure"] and params["sizes"] == list(cfg["sizes"])
