@@ -149,3 +149,27 @@ def test_the_committed_chapter_shows_the_production_study_exactly_when_it_is_arc
     assert params["scale"] == claims.mc_end_point_scale()
     cfg = fss.SETTINGS[params["scale"]]
     assert params["n_measure"] == cfg["n_measure"] and params["sizes"] == list(cfg["sizes"])
+
+
+def test_the_polar_end_point_study_is_archived_not_computed_and_runs_on_a_small_sample(tmp_path, monkeypatch):
+    """The polar end point (claims.polar_end_point) is a production result: its calls are polar_fss_run's on the
+    material's static eps_nc, its ladder scaled by the gain; a book build never computes it (NotArchived without
+    the archive). One polar run on the one-cell sample gives cumulants inside their bounds."""
+    from supercrystal.book import cache, claims, production, tasks
+
+    monkeypatch.setenv("SUPERCRYSTAL_CACHE_DIR", str(tmp_path))
+    dev, kts, calls = claims.polar_end_point_calls("CdSe")
+    assert {t for t, _ in calls} == {tasks.polar_fss_run} and dev.eps_nc == 9.6
+    cfg = fss.SETTINGS["book"]
+    assert len(calls) == len(cfg["sizes"]) * cfg["seeds"] and kts[-1] < cfg["kT_range"][1]  # the gain is lower
+    assert production.polar_calls() == calls
+    if not all(t.available(**kw) for t, kw in calls):
+        with pytest.raises(cache.NotArchived, match="make production"):
+            claims.polar_end_point("CdSe")
+    with pytest.raises(ValueError, match="material"):
+        claims.polar_end_point_calls("ZnO")
+    kw = dict(calls[0][1], L=1, kTs=[float(kts[3]), float(kts[-1])], n_equil=10, n_measure=80, pilots=1)
+    out = tasks.polar_fss_run.fn(**kw)
+    ok = np.isfinite(out["binder"])
+    assert np.all((out["binder"][ok] > -0.5) & (out["binder"][ok] <= 2 / 3 + 1e-12))
+    assert out["acceptance"].shape == (1,) and np.all(out["tau"] >= 0.5)

@@ -538,6 +538,45 @@ def mc_end_point_scale(seed: int = 0, T_room: float = SEC5_T_K) -> str:
     return "production" if all(t.available(**kw) for t, kw in calls) else "book"
 
 
+#: the polar end point by finite-size scaling (beyond the paper; computed by ``make production``, read from the
+#: archive): the book scale's study (montecarlo.fss.SETTINGS["book"]) on the polar device of the material's static
+#: eps_nc, its ladder of temperatures scaled by the collective gain (T_c follows the gain)
+POLAR_FSS_MATERIALS = ("CdSe",)
+
+
+def polar_end_point_calls(name: str = "CdSe", seed: int = 0) -> tuple:
+    """(device, ladder kT (e^2/(eps_liquid b)), the (task, kwargs) calls) of the polar end-point study of
+    material ``name`` (:data:`POLAR_FSS_MATERIALS`)."""
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
+
+    if name not in POLAR_FSS_MATERIALS:
+        raise ValueError(f"material must be one of {POLAR_FSS_MATERIALS} for the polar end point (got {name!r})")
+    dev = polar_mc_device(material(name).epsilon)
+    cfg = mc.fss.SETTINGS["book"]
+    scale = polar_gain_scale(dev.eps_nc)
+    kts = mc.fss.ladder((cfg["kT_range"][0] * scale, cfg["kT_range"][1] * scale), cfg["rungs"])
+    calls = tasks.fss_calls(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"], cfg["sweeps"],
+                            cfg["pilots"], seed)
+    return dev, kts, calls
+
+
+def polar_end_point(name: str = "CdSe", seed: int = 0, cached_only: bool = True):
+    """(study, kelvin per e^2/(eps_liquid b) of k_B T) of :func:`polar_end_point_calls`
+    (:class:`supercrystal.montecarlo.scaling.Study`); ``cached_only`` (default): read from the production archive,
+    :class:`~supercrystal.book.cache.NotArchived` if it is not there."""
+    from supercrystal import engine
+    from supercrystal.montecarlo import scaling
+    from supercrystal.units import coulomb_ev, kT_ev
+
+    dev, kts, calls = polar_end_point_calls(name, seed)
+    results = engine.compute(calls, cached_only=cached_only)
+    runs: dict = {}
+    for (_, kw), res in zip(calls, results):
+        runs.setdefault(kw["L"], []).append(res)
+    return scaling.study(kts, runs), coulomb_ev(dev.eps_liquid, dev.b_nm) / kT_ev(1.0)
+
+
 def _mc_tc() -> tuple[float, float]:
     study, kelvin = mc_end_point()
     return study.end.kT_c * kelvin, study.end.err * kelvin

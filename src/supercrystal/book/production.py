@@ -6,7 +6,8 @@
    cluster (``--scheduler ADDRESS``); results go to the content-addressed cache, so an interrupted run
    resumes where it stopped and a cluster's results serve a laptop.  The study's results are then copied into
    the production archive ``data/production/`` (:func:`supercrystal.book.cache.archive`; commit it), which the
-   committed chapter reads without ever computing it (a cold build stays minutes, not hours).
+   committed chapter reads without ever computing it (a cold build stays minutes, not hours).  With it (not with
+   ``--sizes``), the polar end points by finite-size scaling (:func:`polar_calls`; minutes).
 2. The chapter ``sec5_monte_carlo`` is executed with ``production=True`` (papermill, through the same
    cache) into ``--out`` (default ``_build/production/``); the committed book is not touched.
 
@@ -39,6 +40,14 @@ def study_calls(T_room: float = 300.0, seed: int = 0, sizes=None) -> list:
                            cfg["pilots"], seed)
 
 
+def polar_calls(seed: int = 0) -> list:
+    """The (task, kwargs) calls of the polar end points by finite-size scaling
+    (:func:`supercrystal.book.claims.polar_end_point_calls`, every material of ``POLAR_FSS_MATERIALS``)."""
+    from supercrystal.book import claims
+
+    return [c for name in claims.POLAR_FSS_MATERIALS for c in claims.polar_end_point_calls(name, seed)[2]]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m supercrystal.book.production", description=__doc__.splitlines()[0])
     where = ap.add_mutually_exclusive_group()
@@ -56,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = None if args.sizes is None else [int(x) for x in args.sizes.split(",")]
         if sizes is not None and not args.study_only:
             raise ValueError("--sizes computes part of the study: give --study-only too")
-        calls = study_calls(sizes=sizes)
+        calls = study_calls(sizes=sizes) + ([] if sizes is not None else polar_calls())
         with engine.client(args.workers, args.scheduler) as client:
             engine.compute(calls, client=client, progress=True)
         copied = cache.archive(calls)

@@ -483,13 +483,34 @@ def mc_fss_run(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: floa
     return out
 
 
+@task
+def polar_fss_run(L: int, a_nm: float, b_nm: float, material: str, eps_liquid: float, pore: str, e_ion_ev: float,
+                  gap_nm: float, eps_nc: float, kTs: tuple, n_equil: int, n_measure: int, sweeps: int, pilots: int,
+                  seed: int) -> dict:
+    """:func:`mc_fss_run` with NC cores of dielectric constant ``eps_nc``
+    (:class:`supercrystal.montecarlo.polar.PolarDeviceParams`; beyond the paper): the polar end point by
+    finite-size scaling."""
+    params = dict(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid, pore=pore,
+                  e_ion_ev=e_ion_ev, gap_nm=gap_nm, eps_nc=eps_nc, kTs=[float(k) for k in kTs], n_equil=n_equil,
+                  n_measure=n_measure, sweeps=sweeps, pilots=pilots, seed=seed)
+    dev = mc_polar.PolarDeviceParams(L=L, a_nm=a_nm, b_nm=b_nm, material=material, eps_liquid=eps_liquid,
+                                     pore=pore, e_ion_ev=e_ion_ev, gap_nm=gap_nm, eps_nc=eps_nc)
+    st, acc = montecarlo.fss.fss_run(dev.model(), np.asarray(kTs, float), n_equil, n_measure, sweeps, pilots,
+                                     seed=point_seed(params))
+    out = {f.name: np.asarray(getattr(st, f.name)) for f in dataclasses.fields(st)}
+    out["acceptance"] = np.asarray(acc)
+    return out
+
+
 def fss_calls(dev, kTs, sizes, seeds: int, n_equil: int = 100, n_measure: int = 3000, sweeps: int = 2,
               pilots: int = 2, seed: int = 0) -> list:
-    """The (task, kwargs) calls of :func:`mc_fss_run` for every size of ``sizes`` and ``seeds`` independent
-    seeds (seed, seed + 1, ...): what :func:`supercrystal.engine.compute` distributes, largest sizes first."""
+    """The (task, kwargs) calls of :func:`mc_fss_run` (:func:`polar_fss_run` for a polar device) for every size
+    of ``sizes`` and ``seeds`` independent seeds (seed, seed + 1, ...): what :func:`supercrystal.engine.compute`
+    distributes, largest sizes first."""
     base = {k: v for k, v in _device(dev).items() if k != "L"}
     kts = [float(k) for k in np.sort(np.asarray(kTs, float))]
-    return [(mc_fss_run, dict(base, L=int(L), kTs=kts, n_equil=int(n_equil), n_measure=int(n_measure),
+    run_task = polar_fss_run if isinstance(dev, mc_polar.PolarDeviceParams) else mc_fss_run
+    return [(run_task, dict(base, L=int(L), kTs=kts, n_equil=int(n_equil), n_measure=int(n_measure),
                               sweeps=int(sweeps), pilots=int(pilots), seed=int(seed) + s))
             for L in sorted(sizes, reverse=True) for s in range(int(seeds))]
 
