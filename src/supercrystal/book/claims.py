@@ -184,6 +184,23 @@ def _polar_mc_note(value, error) -> str:
             f"{'above' if value + error < SEC5_T_K else 'not above'} the end of cooperativity")
 
 
+def _polar_fss_cdse() -> tuple[float, float]:
+    study, kelvin = polar_end_point("CdSe")
+    return study.end.kT_c * kelvin, study.end.err * kelvin
+
+
+def _polar_fss_note(value, error) -> str:
+    study, kelvin = polar_end_point("CdSe")
+    e = study.end
+    return (f"production study (make production; read from data/production): crossing of the Binder cumulants of "
+            f"nu at the equal-weight voltage for L = {e.pairs[-1][0]} and {e.pairs[-1][1]} (sizes L = "
+            f"{', '.join(str(x) for x in study.sizes)}, {study.seeds} seeds each; replica exchange along the "
+            f"coexistence line, Sec. V's ladder scaled by the gain), CdSe cores of static eps_nc = "
+            f"{material('CdSe').epsilon:g} in eps_liquid = {SEC5_EPS_I:g}; error: seeds {e.stat_err * kelvin:.0f} K "
+            f"and the shift from the L = {e.pairs[-2][0]}, {e.pairs[-2][1]} crossing {e.sys_err * kelvin:.0f} K; "
+            f"U_4 at the crossing {e.u_cross[-1]:.2f}")
+
+
 def _polar_width_cdse() -> tuple[float, float]:
     w = polar_room_step("CdSe")[1]
     return w.width_mV, w.width_mV_err
@@ -698,6 +715,7 @@ _COMPUTE: dict[str, _Rule] = {
     "polar.fcc.gain_PbSe": _polar_material_rule("fcc", "PbSe"),
     "polar.fcc.gain_inf_minus_metal": _Rule(_polar_metal_limit, _polar_metal_note),
     "polar.mc.Tc_CdSe": _Rule(_polar_mc_cdse, _polar_mc_note),
+    "polar.mc.Tc_CdSe_fss": _Rule(_polar_fss_cdse, _polar_fss_note),
     "polar.mc.width_CdSe_mV": _Rule(_polar_width_cdse, _polar_width_note),
     "polar.sec3.V1_CdSe": _Rule(_polar_v1_cdse, _polar_v1_note),
     "mc.step_voltage_lowT": _Rule(lambda: (_mc().step_voltage_lowT, _mc().step_voltage_lowT_err), _mc_low_note),
