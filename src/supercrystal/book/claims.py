@@ -582,16 +582,15 @@ def polar_end_point(name: str = "CdSe", seed: int = 0, cached_only: bool = True)
     """(study, kelvin per e^2/(eps_liquid b) of k_B T) of :func:`polar_end_point_calls`
     (:class:`supercrystal.montecarlo.scaling.Study`); ``cached_only`` (default): read from the production archive,
     :class:`~supercrystal.book.cache.NotArchived` if it is not there."""
-    from supercrystal import engine
-    from supercrystal.montecarlo import scaling
+    from supercrystal import montecarlo as mc
+    from supercrystal.book import tasks
     from supercrystal.units import coulomb_ev, kT_ev
 
-    dev, kts, calls = polar_end_point_calls(name, seed)
-    results = engine.compute(calls, cached_only=cached_only)
-    runs: dict = {}
-    for (_, kw), res in zip(calls, results):
-        runs.setdefault(kw["L"], []).append(res)
-    return scaling.study(kts, runs), coulomb_ev(dev.eps_liquid, dev.b_nm) / kT_ev(1.0)
+    dev, kts, _ = polar_end_point_calls(name, seed)
+    cfg = mc.fss.SETTINGS["book"]
+    study = tasks.end_point_study(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"],
+                                  cfg["sweeps"], cfg["pilots"], seed, cached_only=cached_only)
+    return study, coulomb_ev(dev.eps_liquid, dev.b_nm) / kT_ev(1.0)
 
 
 def _mc_tc() -> tuple[float, float]:
