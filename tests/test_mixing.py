@@ -88,3 +88,16 @@ def test_the_task_with_series_holds_the_fss_task_s_statistics_bit_for_bit():
     for name in a:
         np.testing.assert_array_equal(np.asarray(a[name]), np.asarray(b[name]), err_msg=name)
     assert b["n"].shape == (2, 60) and b["e"].dtype == np.float32 and int(b["n_nc"]) == 4
+
+
+def test_the_seed_error_counts_only_the_finite_seeds_and_never_warns():
+    import warnings
+
+    x = np.array([[1.0, 2.0, np.nan, np.nan], [3.0, np.nan, np.nan, 5.0], [5.0, 4.0, np.nan, np.nan]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the chapter must not need to silence numpy
+        mean, err = mixing._seed_stats(x)
+    assert mean[0] == pytest.approx(3.0) and err[0] == pytest.approx(np.std([1, 3, 5], ddof=1) / np.sqrt(3))
+    assert mean[1] == pytest.approx(3.0) and err[1] == pytest.approx(np.std([2, 4], ddof=1) / np.sqrt(2))
+    assert np.isnan(mean[2]) and np.isnan(err[2])  # no finite seed
+    assert mean[3] == pytest.approx(5.0) and np.isnan(err[3])  # one finite seed: no error

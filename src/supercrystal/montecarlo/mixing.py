@@ -179,6 +179,18 @@ def _mixing_at(runs_large, k: int) -> np.ndarray:
     return np.array(out)
 
 
+def _seed_stats(x) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over the seeds (axis 0) of ``x`` and its standard error, counting only the finite seeds; nan (without
+    a warning) where none (mean) or fewer than two (error) are finite, e.g. a rung where no symmetric voltage was
+    found."""
+    x = np.asarray(x, float)
+    ok = np.isfinite(x)
+    n = ok.sum(0)
+    mean = np.where(n > 0, np.where(ok, x, 0.0).sum(0) / np.maximum(n, 1), np.nan)
+    ss = np.where(ok, (x - mean) ** 2, 0.0).sum(0)
+    return mean, np.where(n >= 2, np.sqrt(ss / np.maximum(n - 1, 1) / np.maximum(n, 1)), np.nan)
+
+
 def mixed_study(runs: dict) -> MixedStudy:
     """:class:`MixedStudy` from ``runs``: {L: list over seeds of dicts with kT (K,), mu_sampled (K,) the sampled
     voltages, n, e (K, n) the series of N_el and H, n_nc} on a common ladder (module docstring; the results of
@@ -212,10 +224,9 @@ def mixed_study(runs: dict) -> MixedStudy:
         s = float(np.nanmean(s_seeds))
         b = mixed(s)
         end = end_point(kT, b)
-    mean = np.array([np.nanmean(b[L], 0) for L in sizes])
-    err = np.array([np.nanstd(b[L], 0, ddof=1) / np.sqrt(seeds) for L in sizes])
+    mean, err = (np.array(v) for v in zip(*(_seed_stats(b[L]) for L in sizes)))
     return MixedStudy(kT=kT, sizes=sizes, s=s, s_seeds=s_seeds,
-                      binder_rho=np.array([np.nanmean(rho[L], 0) for L in sizes]), binder=mean, binder_err=err,
+                      binder_rho=np.array([_seed_stats(rho[L])[0] for L in sizes]), binder=mean, binder_err=err,
                       end_rho=end_rho, end=end, seeds=int(seeds))
 
 
