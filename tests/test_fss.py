@@ -104,6 +104,58 @@ def test_crossings_and_end_point_of_curves_of_known_crossing():
         scaling.end_point(kT, {2: binder[2][:1], 3: binder[3][:1]})
 
 
+def _corrected_binder(kT, sizes, kT_c, seeds_noise, rng=None):
+    """U_L(kT) = U* - a (kT - kT_c) L^(1/nu) + c L^(-omega) (3D Ising exponents), linear in kT, so the linear
+    interpolation of a crossing is exact; each seed shifts every curve by its own noise (seeds_noise)."""
+    nu, om = scaling.NU_ISING, scaling.OMEGA_ISING
+    out = {}
+    for L in sizes:
+        clean = 0.47 - 5.0 * (kT - kT_c) * L ** (1 / nu) + 0.15 * L ** (-om)
+        noise = np.zeros((len(seeds_noise), 1)) if rng is None else rng.normal(0, 1, (len(seeds_noise), 1))
+        out[L] = clean[None, :] + np.asarray(seeds_noise)[:, None] * noise
+    return out
+
+
+def test_the_extrapolation_removes_the_corrections_to_scaling_exactly():
+    """On curves of the Binder form with a correction L^-omega the crossings drift with L (so the last pair's
+    crossing misses T_c), but their fit to T_c + c' x(L, L') returns T_c to rounding, with chi2 = 0."""
+    kT, kT_c = np.linspace(0.08, 0.11, 61), 0.0957
+    sizes = (3, 4, 5, 6, 8)
+    b = _corrected_binder(kT, sizes, kT_c, np.zeros(4))
+    ex = scaling.extrapolate(kT, b)
+    e = scaling.end_point(kT, b)
+    assert abs(e.kT_c - kT_c) > 1e-4  # the last crossing is off by the corrections
+    assert np.all(np.diff(e.kT_cross) > 0)  # the crossings rise toward T_c (as in the production study)
+    assert ex.kT_c == pytest.approx(kT_c, abs=1e-12) and ex.chi2 < 1e-20 and ex.dof == len(sizes) - 3
+    assert ex.err == pytest.approx(0.0, abs=1e-12)  # identical seeds: no scatter
+    # the Study carries the seeds, and its method is the same fit
+    st = scaling.study(kT, {L: [dict(binder=u, jump=u, tau=u, mu_star=u, jump_err=u, acceptance=u[:-1],
+                                     sweeps=10) for u in b[L]] for L in sizes})
+    assert st.extrapolate().kT_c == pytest.approx(kT_c, abs=1e-12)
+    with pytest.raises(ValueError, match="0 < L < L'"):
+        scaling.correction_variable(4, 3)
+    with pytest.raises(ValueError, match="3 sizes"):
+        scaling.extrapolate(kT, {L: b[L] for L in (3, 4)})
+
+
+def test_the_jackknife_error_of_the_extrapolation_is_the_actual_scatter():
+    """Seeds that shift each curve by independent Gaussian noise: over many independent studies the jackknife
+    error of the extrapolated T_c matches the standard deviation of the estimates, and they scatter around the
+    true T_c (no bias beyond the error)."""
+    kT, kT_c = np.linspace(0.08, 0.11, 61), 0.0957
+    sizes = (3, 4, 5, 6, 8)
+    rng = np.random.default_rng(7)
+    est, errs = [], []
+    for _ in range(300):
+        ex = scaling.extrapolate(kT, _corrected_binder(kT, sizes, kT_c, np.full(6, 0.01), rng))
+        est.append(ex.kT_c)
+        errs.append(ex.err)
+    est, errs = np.array(est), np.array(errs)
+    spread = est.std(ddof=1)
+    assert np.sqrt(np.mean(errs ** 2)) == pytest.approx(spread, rel=0.2)
+    assert abs(est.mean() - kT_c) < 4 * spread / np.sqrt(len(est))
+
+
 def test_bad_input():
     m = mc.mc_model(L=1)
     with pytest.raises(ValueError, match="kTs"):

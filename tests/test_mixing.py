@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from supercrystal import montecarlo as mc
-from supercrystal.montecarlo import fss, mixing
+from supercrystal.montecarlo import fss, mixing, scaling
 
 
 def test_the_mixing_parameter_that_makes_the_order_parameter_symmetric_is_found():
@@ -96,8 +96,10 @@ def test_the_seed_error_counts_only_the_finite_seeds_and_never_warns():
     x = np.array([[1.0, 2.0, np.nan, np.nan], [3.0, np.nan, np.nan, 5.0], [5.0, 4.0, np.nan, np.nan]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the chapter must not need to silence numpy
-        mean, err = mixing._seed_stats(x)
+        mean, err = scaling.seed_stats(x)
     assert mean[0] == pytest.approx(3.0) and err[0] == pytest.approx(np.std([1, 3, 5], ddof=1) / np.sqrt(3))
     assert mean[1] == pytest.approx(3.0) and err[1] == pytest.approx(np.std([2, 4], ddof=1) / np.sqrt(2))
     assert np.isnan(mean[2]) and np.isnan(err[2])  # no finite seed
     assert mean[3] == pytest.approx(5.0) and np.isnan(err[3])  # one finite seed: no error
+    m2, e2 = scaling.seed_stats(x.T, axis=1)  # the seeds on another axis
+    assert np.array_equal(m2, mean, equal_nan=True) and np.array_equal(e2, err, equal_nan=True)

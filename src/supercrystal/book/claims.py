@@ -604,6 +604,10 @@ def _mc_tc_note(value, error) -> str:
     scale = mc_end_point_scale()
     study, kelvin = mc_end_point(scale=scale)
     e = study.end
+    ex = study.extrapolate()
+    fit = (f"the fit of every pair's crossing with the 3D Ising corrections extrapolates to "
+           f"{ex.kT_c * kelvin:.1f} +- {ex.err * kelvin:.1f} K" if math.isfinite(ex.kT_c) and math.isfinite(ex.err) else
+           "too few sizes and seeds to fit the corrections")
     dev = mc.DeviceParams()
     where = ("production study (make production; read from data/production)" if scale == "production" else
              "book-scale study (the production study is not archived for this code)")
@@ -612,7 +616,7 @@ def _mc_tc_note(value, error) -> str:
             f"L = {', '.join(str(x) for x in study.sizes)}, {study.seeds} seeds each, {study.sweeps} sweeps per "
             f"temperature), {dev.material} a = {dev.a_nm:g} nm, b = {dev.b_nm:g} nm, eps_i = {dev.eps_liquid:g}, "
             f"no disorder; error: seeds {e.stat_err * kelvin:.1f} K and the shift from the L = {e.pairs[-2][0]}, "
-            f"{e.pairs[-2][1]} crossing {e.sys_err * kelvin:.0f} K (scaling corrections); "
+            f"{e.pairs[-2][1]} crossing {e.sys_err * kelvin:.1f} K (scaling corrections; {fit}); "
             f"W = {energies.collective_gain('octahedral'):.4f} e^2/(eps_i b) is "
             f"{energies.collective_gain('octahedral') / e.kT_c:.1f} k_B T_c, the paper's criterion W ~ "
             f"{paper_value('thermal.W_over_kT'):g} k_B T")

@@ -42,7 +42,7 @@ from scipy.optimize import brentq
 from supercrystal.montecarlo.fss import equal_weight, refine_line, rung_statistics, coexistence_guess
 from supercrystal.montecarlo.lattice import MCModel
 from supercrystal.montecarlo.replicas import ReplicaRun, replica_exchange
-from supercrystal.montecarlo.scaling import EndPoint, end_point
+from supercrystal.montecarlo.scaling import EndPoint, end_point, seed_stats
 
 #: The Binder cumulant 1 - <m^4> / (3 <m^2>^2) of the 3D Ising universality class at T_c in a periodic cube
 #: (Q = <m^2>^2 / <m^4> = 0.62341, M. Hasenbusch, Phys. Rev. B 82, 174433 (2010)).
@@ -179,18 +179,6 @@ def _mixing_at(runs_large, k: int) -> np.ndarray:
     return np.array(out)
 
 
-def _seed_stats(x) -> tuple[np.ndarray, np.ndarray]:
-    """Mean over the seeds (axis 0) of ``x`` and its standard error, counting only the finite seeds; nan (without
-    a warning) where none (mean) or fewer than two (error) are finite, e.g. a rung where no symmetric voltage was
-    found."""
-    x = np.asarray(x, float)
-    ok = np.isfinite(x)
-    n = ok.sum(0)
-    mean = np.where(n > 0, np.where(ok, x, 0.0).sum(0) / np.maximum(n, 1), np.nan)
-    ss = np.where(ok, (x - mean) ** 2, 0.0).sum(0)
-    return mean, np.where(n >= 2, np.sqrt(ss / np.maximum(n - 1, 1) / np.maximum(n, 1)), np.nan)
-
-
 def mixed_study(runs: dict) -> MixedStudy:
     """:class:`MixedStudy` from ``runs``: {L: list over seeds of dicts with kT (K,), mu_sampled (K,) the sampled
     voltages, n, e (K, n) the series of N_el and H, n_nc} on a common ladder (module docstring; the results of
@@ -224,9 +212,9 @@ def mixed_study(runs: dict) -> MixedStudy:
         s = float(np.nanmean(s_seeds))
         b = mixed(s)
         end = end_point(kT, b)
-    mean, err = (np.array(v) for v in zip(*(_seed_stats(b[L]) for L in sizes)))
+    mean, err = (np.array(v) for v in zip(*(seed_stats(b[L]) for L in sizes)))
     return MixedStudy(kT=kT, sizes=sizes, s=s, s_seeds=s_seeds,
-                      binder_rho=np.array([_seed_stats(rho[L])[0] for L in sizes]), binder=mean, binder_err=err,
+                      binder_rho=np.array([seed_stats(rho[L])[0] for L in sizes]), binder=mean, binder_err=err,
                       end_rho=end_rho, end=end, seeds=int(seeds))
 
 

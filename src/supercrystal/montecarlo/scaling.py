@@ -10,6 +10,16 @@ shift of a curve moves the crossing fully); its systematic error is the
 shift of the crossing from the previous pair of sizes (the corrections to scaling, field mixing included,
 still present at the sizes computed); the two are added in quadrature.
 
+The corrections to scaling are also fitted (:func:`extrapolate`): with U_4(t, L) = U* + a t L^(1/nu) + c L^(-omega)
+near T_c (t = T - T_c; Binder, Z. Phys. B 43, 119 (1981)), the sizes L and L' = bL cross at
+
+    T*(L, bL) = T_c + c' L^(-(omega + 1/nu)) (1 - b^(-omega)) / (b^(1/nu) - 1),
+
+linear in T_c and c' for fixed exponents (the 3D Ising ones, :data:`NU_ISING`, :data:`OMEGA_ISING`: the end of a
+liquid-gas line is in that class).  The weighted fit of every pair's crossing gives T_c at L -> infinity; its
+error is the jackknife over the seeds (seed s left out of every size at once), which also accounts for the
+correlation of two pairs that share a size.
+
 Units: kT in e^2/(eps b).
 """
 from __future__ import annotations
@@ -18,9 +28,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: 3D Ising exponents (Pelissetto and Vicari, Phys. Rep. 368, 549 (2002)): the correlation-length exponent nu and
+#: the leading correction-to-scaling exponent omega
+NU_ISING = 0.6301
+OMEGA_ISING = 0.84
+
 #: The band of U_4 in which a crossing is taken as the critical one: the curves also meet near 2/3 (both
 #: samples ordered) and near 0 (both disordered), where their differences are noise.
 CROSSING_BAND = (0.2, 0.65)
+
+
+def seed_stats(x, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over the seeds (``axis``) of ``x`` and its standard error, counting only the finite seeds; nan (without
+    a warning) where none (mean) or fewer than two (error) are finite, e.g. a rung where a seed's cumulant is
+    undefined."""
+    x = np.moveaxis(np.asarray(x, float), axis, 0)
+    ok = np.isfinite(x)
+    n = ok.sum(0)
+    mean = np.where(n > 0, np.where(ok, x, 0.0).sum(0) / np.maximum(n, 1), np.nan)
+    ss = np.where(ok, (x - mean) ** 2, 0.0).sum(0)
+    return mean, np.where(n >= 2, np.sqrt(ss / np.maximum(n - 1, 1) / np.maximum(n, 1)), np.nan)
 
 
 def crossing(kT, u_small, u_large, band=CROSSING_BAND, err_small=None, err_large=None):
@@ -86,10 +113,9 @@ def end_point(kT, binder) -> EndPoint:
     if n_seeds < 2:
         raise ValueError("binder needs >= 2 independent seeds per size")
     pairs, mean, err, ucross = [], [], [], []
-    sem = {L: np.nanstd(b[L][:n_seeds], 0, ddof=1) / np.sqrt(n_seeds) for L in sizes}
+    stats = {L: seed_stats(b[L][:n_seeds]) for L in sizes}  # (mean, standard error) over the seeds
     for a, c in zip(sizes[:-1], sizes[1:]):
-        x, dx, ux = crossing(kT, np.nanmean(b[a][:n_seeds], 0), np.nanmean(b[c][:n_seeds], 0),
-                             err_small=sem[a], err_large=sem[c])
+        x, dx, ux = crossing(kT, stats[a][0], stats[c][0], err_small=stats[a][1], err_large=stats[c][1])
         pairs.append((a, c))
         mean.append(x)
         err.append(dx)
@@ -102,6 +128,73 @@ def end_point(kT, binder) -> EndPoint:
                     seeds=int(n_seeds))
 
 
+def correction_variable(L, L_next, omega: float = OMEGA_ISING, nu: float = NU_ISING):
+    """x(L, bL) = L^(-(omega + 1/nu)) (1 - b^(-omega)) / (b^(1/nu) - 1), b = L'/L: the crossing of sizes L and L'
+    lies at T_c + c' x (module docstring)."""
+    L, Lp = np.asarray(L, float), np.asarray(L_next, float)
+    if np.any(L <= 0) or np.any(Lp <= L):
+        raise ValueError(f"the sizes of a pair need 0 < L < L' (got L = {L}, L' = {Lp})")
+    b = Lp / L
+    return L ** (-(omega + 1.0 / nu)) * (1.0 - b ** (-omega)) / (b ** (1.0 / nu) - 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class Extrapolation:
+    """T_c at L -> infinity from every pair's crossing (e^2/(eps b); :func:`extrapolate`).
+
+    kT_c and err (jackknife over the seeds); slope : c' of the fit; x (P,) the correction variable of each pair;
+    kT_cross, kT_cross_err (P,) the crossings fitted; chi2 and dof of the weighted fit; omega, nu : the exponents.
+    """
+
+    kT_c: float
+    err: float
+    slope: float
+    x: np.ndarray
+    kT_cross: np.ndarray
+    kT_cross_err: np.ndarray
+    chi2: float
+    dof: int
+    omega: float
+    nu: float
+
+
+def _fit_crossings(x, y, w) -> tuple[float, float, float]:
+    """Weighted straight-line fit y = t + c x (weights w): (t, c, chi2); nan with fewer than two points."""
+    ok = np.isfinite(y)
+    if ok.sum() < 2:
+        return np.nan, np.nan, np.nan
+    A = np.vstack([np.ones(ok.sum()), x[ok]]).T
+    coef = np.linalg.solve(A.T @ (A * w[ok, None]), A.T @ (w[ok] * y[ok]))
+    return float(coef[0]), float(coef[1]), float(np.sum(w[ok] * (y[ok] - A @ coef) ** 2))
+
+
+def extrapolate(kT, binder_seeds, omega: float = OMEGA_ISING, nu: float = NU_ISING) -> Extrapolation:
+    """T_c at L -> infinity from ``binder_seeds``: {L: (seeds, K) array of U_4 on the common ladder ``kT``}, by the
+    weighted fit of the crossings of successive sizes to T_c + c' x(L, L') (module docstring); needs >= 3 sizes
+    and >= 3 seeds (the jackknife).  The weights are the inverse squared errors of the crossings of all seeds,
+    kept fixed in the jackknife (equal weights if the seeds do not scatter); the error is nan if leaving a seed out
+    loses a crossing that the fit uses."""
+    sizes = np.array(sorted(binder_seeds))
+    b = {L: np.atleast_2d(np.asarray(binder_seeds[L], float)) for L in sizes}
+    n = min(b[L].shape[0] for L in sizes)
+    if len(sizes) < 3 or n < 3:
+        raise ValueError(f"an extrapolation needs >= 3 sizes and >= 3 seeds (got sizes {sizes.tolist()}, {n} seeds)")
+    e = end_point(kT, {L: b[L][:n] for L in sizes})
+    x = correction_variable(e.pairs[:, 0], e.pairs[:, 1], omega, nu)
+    se = e.kT_cross_err
+    w = 1.0 / se ** 2 if np.all(np.isfinite(se) & (se > 0)) else np.ones_like(se)
+    t, slope, chi2 = _fit_crossings(x, e.kT_cross, w)
+    used = np.isfinite(e.kT_cross)
+    jack = []
+    for s in range(n):  # a replicate that loses a pair of the fit would change the estimator: no error then
+        y = end_point(kT, {L: np.delete(b[L][:n], s, 0) for L in sizes}).kT_cross
+        jack.append(_fit_crossings(x, y, w)[0] if np.all(np.isfinite(y[used])) else np.nan)
+    jack = np.array(jack)
+    err = float(np.sqrt((n - 1) / n * np.sum((jack - jack.mean()) ** 2))) if np.all(np.isfinite(jack)) else np.nan
+    return Extrapolation(kT_c=t, err=err, slope=slope, x=x, kT_cross=e.kT_cross, kT_cross_err=se, chi2=chi2,
+                         dof=int(np.sum(np.isfinite(e.kT_cross)) - 2), omega=float(omega), nu=float(nu))
+
+
 @dataclass(frozen=True, eq=False)
 class Study:
     """Every size and seed of an end-point study on the ladder kT (K,) (e^2/(eps b)).
@@ -110,7 +203,8 @@ class Study:
     standard errors over the seeds (scatter / sqrt(seeds)); jump_err_tau : (S, K) the same from the runs'
     autocorrelation times (:class:`RungStats` jump_err, combined over the seeds: the cross-check of the
     scatter); acceptance : (S, K - 1) mean swap acceptance; seeds : seeds per size; sweeps : measured
-    sweeps per rung and run; end : the :class:`EndPoint`.
+    sweeps per rung and run; end : the :class:`EndPoint`; binder_seeds : (S, seeds, K) the cumulant of every seed
+    (for :func:`extrapolate`).
     """
 
     kT: np.ndarray
@@ -126,6 +220,11 @@ class Study:
     seeds: int
     sweeps: int
     end: EndPoint
+    binder_seeds: np.ndarray | None = None
+
+    def extrapolate(self, omega: float = OMEGA_ISING, nu: float = NU_ISING) -> Extrapolation:
+        """:func:`extrapolate` on this study's seeds."""
+        return extrapolate(self.kT, {L: self.binder_seeds[i] for i, L in enumerate(self.sizes)}, omega, nu)
 
 
 def study(kT, runs: dict) -> Study:
@@ -142,10 +241,10 @@ def study(kT, runs: dict) -> Study:
         return np.array([[get(r, name) for r in runs[L][:seeds]] for L in sizes])  # (S, seeds, K)
 
     b, j, t, m, je = stack("binder"), stack("jump"), stack("tau"), stack("mu_star"), stack("jump_err")
-    sem = lambda a: np.nanstd(a, axis=1, ddof=1) / np.sqrt(np.sum(np.isfinite(a), axis=1))  # noqa: E731
+    (bm, be), (jm, jerr) = seed_stats(b, axis=1), seed_stats(j, axis=1)
     acc = np.array([np.mean([get(r, "acceptance") for r in runs[L][:seeds]], axis=0) for L in sizes])
     sweeps = int(get(runs[sizes[0]][0], "sweeps"))
-    return Study(kT=kT, sizes=sizes, binder=np.nanmean(b, axis=1), binder_err=sem(b), jump=np.nanmean(j, axis=1),
-                 jump_err=sem(j), jump_err_tau=np.sqrt(np.nanmean(je ** 2, axis=1) / seeds),
+    return Study(kT=kT, sizes=sizes, binder=bm, binder_err=be, jump=jm,
+                 jump_err=jerr, jump_err_tau=np.sqrt(np.nanmean(je ** 2, axis=1) / seeds),
                  tau=np.nanmean(t, axis=1), mu_star=np.nanmean(m, axis=1), acceptance=acc,
-                 seeds=int(seeds), sweeps=sweeps, end=end_point(kT, {L: b[i] for i, L in enumerate(sizes)}))
+                 seeds=int(seeds), sweeps=sweeps, end=end_point(kT, {L: b[i] for i, L in enumerate(sizes)}), binder_seeds=b)
