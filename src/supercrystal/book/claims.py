@@ -518,6 +518,18 @@ def disorder_floor(claim_id: str) -> float | None:
     return None if p.detected else _disorder_value(spread)[1]
 
 
+def _end_point_setup(scale: str, T_room: float):
+    """(device, settings, ladder of k_B T, unit in eV) of Sec. V's end-point study at ``scale`` (a key of
+    ``montecarlo.fss.SETTINGS``): its ladder with ``T_room`` added, as the chapter builds it."""
+    from supercrystal import montecarlo as mc
+    from supercrystal.units import kT_ev
+
+    dev = mc.DeviceParams()
+    cfg = mc.fss.SETTINGS[scale]
+    unit = dev.model().unit_ev
+    return dev, cfg, mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / unit]), unit
+
+
 @functools.lru_cache(maxsize=1)
 def mc_end_point(seed: int = 0, T_room: float = SEC5_T_K, scale: str | None = None):
     """(study, kelvin per e^2/(eps b) of k_B T) of the chapter's finite-size-scaling study of the end of
@@ -525,15 +537,11 @@ def mc_end_point(seed: int = 0, T_room: float = SEC5_T_K, scale: str | None = No
     ladder with ``T_room`` added), on Sec. V's device (cached tasks shared with the chapter).  ``scale``:
     "book" (computed if missing), "production" (read from the production archive only:
     :class:`~supercrystal.book.cache.NotArchived` if it is not there), or None: :func:`mc_end_point_scale`."""
-    from supercrystal import montecarlo as mc
     from supercrystal.book import tasks
     from supercrystal.units import kT_ev
 
     scale = mc_end_point_scale(seed, T_room) if scale is None else scale
-    dev = mc.DeviceParams()
-    cfg = mc.fss.SETTINGS[scale]
-    unit = dev.model().unit_ev
-    kts = mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / unit])
+    dev, cfg, kts, unit = _end_point_setup(scale, T_room)
     study = tasks.end_point_study(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"],
                                   cfg["sweeps"], cfg["pilots"], seed, cached_only=scale == "production",
                                   series=scale == "book")
@@ -543,13 +551,9 @@ def mc_end_point(seed: int = 0, T_room: float = SEC5_T_K, scale: str | None = No
 def mc_end_point_scale(seed: int = 0, T_room: float = SEC5_T_K) -> str:
     """"production" when every result of the production end-point study (``make production``) is held for the
     current code (the committed archive), else "book" (the scale a cold build computes)."""
-    from supercrystal import montecarlo as mc
     from supercrystal.book import tasks
-    from supercrystal.units import kT_ev
 
-    dev = mc.DeviceParams()
-    cfg = mc.fss.SETTINGS["production"]
-    kts = mc.fss.ladder(cfg["kT_range"], cfg["rungs"], [kT_ev(T_room) / dev.model().unit_ev])
+    dev, cfg, kts, _ = _end_point_setup("production", T_room)
     calls = tasks.fss_calls(dev, kts, cfg["sizes"], cfg["seeds"], cfg["n_equil"], cfg["n_measure"], cfg["sweeps"],
                             cfg["pilots"], seed)
     return "production" if all(t.available(**kw) for t, kw in calls) else "book"
