@@ -213,7 +213,7 @@ def test_the_polar_end_point_study_is_archived_not_computed_and_runs_on_a_small_
     dev, kts, calls = claims.polar_end_point_calls("CdSe")
     assert {t for t, _ in calls} == {tasks.polar_fss_run} and dev.eps_nc == 9.6
     cfg = fss.SETTINGS["book"]
-    assert len(calls) == len(cfg["sizes"]) * claims.POLAR_FSS_SEEDS and kts[-1] < cfg["kT_range"][1]  # lower gain
+    assert len(calls) == len(claims.POLAR_FSS_SIZES) * claims.POLAR_FSS_SEEDS and kts[-1] < cfg["kT_range"][1]
     assert claims.POLAR_FSS_SEEDS >= 3  # the jackknife of the extrapolation needs three
     assert production.polar_calls() == calls
     if not all(t.available(**kw) for t, kw in calls):

@@ -572,13 +572,15 @@ def mc_end_point_scale(seed: int = 0, T_room: float = SEC5_T_K) -> str:
 
 
 #: the polar end point by finite-size scaling (beyond the paper; computed by ``make production``, read from the
-#: archive): the book scale's study (montecarlo.fss.SETTINGS["book"], but POLAR_FSS_SEEDS seeds) on the polar
-#: device of the material's static eps_nc, its ladder of temperatures scaled by the collective gain (T_c follows
-#: the gain)
+#: archive): the book scale's chains (montecarlo.fss.SETTINGS["book"]) on POLAR_FSS_SIZES with POLAR_FSS_SEEDS seeds,
+#: on the polar device of the material's static eps_nc, its ladder of temperatures scaled by the collective gain
+#: (T_c follows the gain)
 POLAR_FSS_MATERIALS = ("CdSe",)
-#: independent seeds per size of the polar end-point study (the book scale has 3: with 6 the crossing of the two
-#: largest samples is known to ~8 K instead of ~12 K; about 25 more CPU-minutes of make production)
+#: independent seeds per size of the polar end-point study (the book scale has 3; 6 halve the seeds' error)
 POLAR_FSS_SEEDS = 6
+#: sample sizes of the polar end-point study: the book scale's with L = 6 added (the (4, 5) crossing alone rests on
+#: a cumulant far from the Ising value, as the uniform book scale's did)
+POLAR_FSS_SIZES = (2, 3, 4, 5, 6)
 
 
 def polar_end_point_calls(name: str = "CdSe", seed: int = 0) -> tuple:
@@ -593,8 +595,8 @@ def polar_end_point_calls(name: str = "CdSe", seed: int = 0) -> tuple:
     cfg = mc.fss.SETTINGS["book"]
     scale = polar_gain_scale(dev.eps_nc)
     kts = mc.fss.ladder((cfg["kT_range"][0] * scale, cfg["kT_range"][1] * scale), cfg["rungs"])
-    calls = tasks.fss_calls(dev, kts, cfg["sizes"], POLAR_FSS_SEEDS, cfg["n_equil"], cfg["n_measure"], cfg["sweeps"],
-                            cfg["pilots"], seed)
+    calls = tasks.fss_calls(dev, kts, POLAR_FSS_SIZES, POLAR_FSS_SEEDS, cfg["n_equil"], cfg["n_measure"],
+                            cfg["sweeps"], cfg["pilots"], seed)
     return dev, kts, calls
 
 
@@ -608,7 +610,7 @@ def polar_end_point(name: str = "CdSe", seed: int = 0, cached_only: bool = True)
 
     dev, kts, _ = polar_end_point_calls(name, seed)
     cfg = mc.fss.SETTINGS["book"]
-    study = tasks.end_point_study(dev, kts, cfg["sizes"], POLAR_FSS_SEEDS, cfg["n_equil"], cfg["n_measure"],
+    study = tasks.end_point_study(dev, kts, POLAR_FSS_SIZES, POLAR_FSS_SEEDS, cfg["n_equil"], cfg["n_measure"],
                                   cfg["sweeps"], cfg["pilots"], seed, cached_only=cached_only)
     return study, coulomb_ev(dev.eps_liquid, dev.b_nm) / kT_ev(1.0)
 
