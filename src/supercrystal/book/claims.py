@@ -208,7 +208,7 @@ def _extrapolation_text(study, kelvin: float, fmt: str = ".1f") -> str:
         return "too few sizes and seeds to fit the corrections"
     text = (f"the fit of every pair's crossing with the 3D Ising corrections extrapolates to "
             f"{ex.kT_c * kelvin:{fmt}} +- {ex.err * kelvin:{fmt}} K")
-    if ex.chi2 > ex.dof + 3 * math.sqrt(2 * max(ex.dof, 1)):  # the form does not describe the crossings
+    if not ex.fits:
         text += f", but with chi2 = {ex.chi2:.1f} for {ex.dof} dof: the crossings do not follow the form at these sizes"
     return text
 

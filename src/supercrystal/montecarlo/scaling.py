@@ -157,6 +157,12 @@ class Extrapolation:
     omega: float
     nu: float
 
+    @property
+    def fits(self) -> bool:
+        """Whether the form describes the crossings: chi2 within three of its standard deviations (sqrt(2 dof))
+        of its mean dof."""
+        return bool(self.chi2 <= self.dof + 3.0 * np.sqrt(2.0 * max(self.dof, 1)))
+
 
 def _fit_crossings(x, y, w) -> tuple[float, float, float]:
     """Weighted straight-line fit y = t + c x (weights w): (t, c, chi2); nan with fewer than two points."""
@@ -220,7 +226,7 @@ class Study:
     seeds: int
     sweeps: int
     end: EndPoint
-    binder_seeds: np.ndarray | None = None
+    binder_seeds: np.ndarray
 
     def extrapolate(self, omega: float = OMEGA_ISING, nu: float = NU_ISING) -> Extrapolation:
         """:func:`extrapolate` on this study's seeds."""
@@ -247,4 +253,5 @@ def study(kT, runs: dict) -> Study:
     return Study(kT=kT, sizes=sizes, binder=bm, binder_err=be, jump=jm,
                  jump_err=jerr, jump_err_tau=np.sqrt(np.nanmean(je ** 2, axis=1) / seeds),
                  tau=np.nanmean(t, axis=1), mu_star=np.nanmean(m, axis=1), acceptance=acc,
-                 seeds=int(seeds), sweeps=sweeps, end=end_point(kT, {L: b[i] for i, L in enumerate(sizes)}), binder_seeds=b)
+                 seeds=int(seeds), sweeps=sweeps, end=end_point(kT, {L: b[i] for i, L in enumerate(sizes)}),
+                 binder_seeds=b)
